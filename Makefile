@@ -1,0 +1,57 @@
+# Two commands on a fresh machine with Python 3.11+: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+SERVE ?= 1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.local
+
+.PHONY: install demo test lint typecheck checks pytest bench serve clean messages
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py demo_pipeline
+ifeq ($(SERVE),1)
+	@echo "Serving at http://127.0.0.1:$(PORT)/ (admin at /admin/, API docs at /api/docs/)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+endif
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+checks: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-secret-key-value-0123456789 DJANGO_ALLOWED_HOSTS=wfm.example.com \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+pytest: install
+	$(BIN)/pytest -n 2 -q
+
+test: lint typecheck checks pytest
+
+bench: install
+	$(PY) -m scheduler.solver.benchmarks bank-week ../shared/benchmarks/bank-week/requirements_7x48.csv --time-limit 60
+	$(PY) -m scheduler.solver.benchmarks synthetic --agents 200 --days 28 --interval-minutes 15 --skills 3 --time-limit 120 --seed 1
+
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete
+	$(PY) manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) db.sqlite3

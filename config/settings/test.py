@@ -1,0 +1,14 @@
+"""Test settings: fast hashing, in-memory email. DATABASE_URL and CELERY_BROKER_URL still apply,
+so CI runs the same suite against PostgreSQL and Redis."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests run tasks in-process unless a test asks for the real broker explicitly.
+CELERY_TASK_ALWAYS_EAGER = True
+TEST_CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+AXES_ENABLED = env.bool("AXES_ENABLED", default=False)

@@ -1,0 +1,1 @@
+"""Scheduler models arrive with the demand and lifecycle issues."""
