@@ -1,0 +1,9 @@
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+
+app_name = "api"
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("staffing/", include(("staffing.api.urls", "staffing"))),
+]

@@ -1,0 +1,1 @@
+"""Reads. Plain keyword-only functions named <entity>_<query>."""

@@ -1,0 +1,62 @@
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from ..models import Agent, AgentSkill, Course, TrainingRecord
+from ..models.training import TrainingStatus
+
+
+def certificates_expiring(
+    *, today: datetime.date, within_days: int, queryset: QuerySet | None = None
+) -> QuerySet[TrainingRecord]:
+    """Passed records whose certificate expires between today and today + within_days."""
+    base = queryset if queryset is not None else TrainingRecord.objects.all()
+    return (
+        base.filter(
+            status=TrainingStatus.PASSED,
+            certificate_expires_on__gte=today,
+            certificate_expires_on__lte=today + datetime.timedelta(days=within_days),
+        )
+        .select_related("agent", "session__course")
+        .order_by("certificate_expires_on")
+    )
+
+
+def agent_skills_valid_on(*, agent_ids: list[int], day: datetime.date) -> QuerySet[AgentSkill]:
+    """Skills that count for scheduling on a day: started and not lapsed."""
+    return AgentSkill.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+        agent_id__in=agent_ids,
+        valid_from__lte=day,
+    ).select_related("skill")
+
+
+def training_compliance(*, agent: Agent, today: datetime.date) -> list[dict]:
+    """Mandatory courses for the agent (by level or held skill) and whether a valid pass exists."""
+    skill_ids = list(
+        agent_skills_valid_on(agent_ids=[agent.pk], day=today).values_list("skill_id", flat=True)
+    )
+    rows = []
+    courses = Course.objects.filter(is_active=True).prefetch_related("mandatory_for_skills")
+    for course in courses:
+        by_level = agent.level in (course.mandatory_for_levels or [])
+        by_skill = any(skill.pk in skill_ids for skill in course.mandatory_for_skills.all())
+        if not (by_level or by_skill):
+            continue
+        best = (
+            TrainingRecord.objects.filter(
+                agent=agent, session__course=course, status=TrainingStatus.PASSED
+            )
+            .filter(Q(certificate_expires_on__isnull=True) | Q(certificate_expires_on__gte=today))
+            .order_by("-completed_on")
+            .first()
+        )
+        rows.append(
+            {
+                "course": course.code,
+                "course_title": course.title,
+                "compliant": best is not None,
+                "certificate_expires_on": best.certificate_expires_on if best else None,
+            }
+        )
+    return rows

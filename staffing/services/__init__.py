@@ -1,0 +1,1 @@
+"""Writes with business rules. Each is a keyword-only function named <entity>_<action>."""

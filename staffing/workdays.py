@@ -1,0 +1,56 @@
+"""Working days for leave counting, from the maintained `holidays` calendar.
+
+China moves working days around public holidays: a weekend day can be a make-up working day
+(调休). `holidays` knows both, so a leave of "working days" skips public holidays and counts
+make-up Saturdays and Sundays.
+"""
+
+import datetime
+from decimal import Decimal
+from functools import lru_cache
+
+import holidays
+from django.conf import settings
+
+
+@lru_cache(maxsize=64)
+def _calendar(country: str, year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays(country, years=year)
+
+
+def is_public_holiday(day: datetime.date, *, country: str | None = None) -> bool:
+    return day in _calendar(country or settings.HOLIDAY_COUNTRY, day.year)
+
+
+def is_working_day(day: datetime.date, *, country: str | None = None) -> bool:
+    calendar = _calendar(country or settings.HOLIDAY_COUNTRY, day.year)
+    if day in calendar:
+        return False
+    if day.weekday() >= 5:
+        return day in getattr(calendar, "weekend_workdays", set())
+    return True
+
+
+def count_leave_days(
+    start_on: datetime.date,
+    end_on: datetime.date,
+    *,
+    calendar_days: bool,
+    part_day_hours: Decimal | None = None,
+    hours_per_day: Decimal = Decimal("8"),
+    country: str | None = None,
+) -> Decimal:
+    """Days a request takes from a balance: calendar days, or working days, or a part day."""
+    if end_on < start_on:
+        return Decimal("0")
+    if part_day_hours is not None:
+        return (part_day_hours / hours_per_day).quantize(Decimal("0.01"))
+    total = (end_on - start_on).days + 1
+    if calendar_days:
+        return Decimal(total)
+    days = sum(
+        1
+        for offset in range(total)
+        if is_working_day(start_on + datetime.timedelta(days=offset), country=country)
+    )
+    return Decimal(days)
