@@ -170,3 +170,4 @@ LOGGING = {
 
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+DEMO_SEEDERS: list[str] = []
