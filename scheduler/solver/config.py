@@ -1,0 +1,30 @@
+"""Solver settings, passed in by the caller (never read from Django settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+
+@dataclass(frozen=True)
+class SolverConfig:
+    time_limit_seconds: float = 60.0
+    num_workers: int = 2  # CP-SAT search workers; the centers' servers have 2 cores
+    random_seed: int = 1
+    log_search_progress: bool = False
+    # "auto" picks "exact" (one CP-SAT model of every agent) for small problems and
+    # "decomposed" (constructive start + large-neighbourhood search) for large ones.
+    mode: str = "auto"
+    exact_size_limit: int = 60_000  # agents x days x templates above which "auto" decomposes
+    lns_agents_per_neighbourhood: int = 8
+    lns_seconds_per_neighbourhood: float = 3.0
+    # Name the conflicting rules with assumption literals when the model is infeasible.
+    explain_infeasibility: bool = True
+
+    def apply(self, solver: cp_model.CpSolver, *, time_limit_seconds: float | None = None) -> None:
+        limit = self.time_limit_seconds if time_limit_seconds is None else time_limit_seconds
+        solver.parameters.max_time_in_seconds = max(0.01, limit)
+        solver.parameters.num_workers = self.num_workers
+        solver.parameters.random_seed = self.random_seed
+        solver.parameters.log_search_progress = self.log_search_progress
