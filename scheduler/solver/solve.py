@@ -128,7 +128,8 @@ def roster_diff(problem: Problem, assignments: Sequence[Assignment]) -> list[Cha
         return []
     before = {(r.agent_id, r.day): r.template_id for r in problem.previous_roster}
     after = {(a.agent_id, a.day): a.template_id for a in assignments}
-    keys = sorted(set(before) | set(after))
+    # Agent-days the published roster speaks about (a full roster lists days off too).
+    keys = sorted(before)
     return [
         Change(agent_id, day, before.get((agent_id, day)), after.get((agent_id, day)))
         for agent_id, day in keys

@@ -170,9 +170,6 @@ def check_contract_hours(problem: Problem, solution: Solution) -> list[Violation
             minutes = sum(problem.template(a.template_id).paid_minutes for a in shifts)
             max_days = contract.working_days_per_week
             max_minutes = contract.max_minutes_per_week
-            if not full:
-                max_days = -(-max_days * len(days) // 7)
-                max_minutes = -(-max_minutes * len(days) // 7)
             problems = []
             if work_days > max_days:
                 problems.append(f"{work_days} days > {max_days}")

@@ -153,7 +153,7 @@ def contract_hours(problem: Problem, v: RosterVariables, model: cp_model.CpModel
     """Each week an agent works within the contract's days and paid minutes.
 
     Kind: hard.  Why: contracts; the minimums drop by one day (and a day's minutes) per leave
-    day; a partial week at the end has the maximums only, pro rata.
+    day; a partial week at the end has the maximums only.
     Encoding: weekly sums of work days and of paid minutes between the bounds.
     Validator: check_contract_hours.
     """
@@ -171,9 +171,6 @@ def contract_hours(problem: Problem, v: RosterVariables, model: cp_model.CpModel
             )
             max_days = contract.working_days_per_week
             max_minutes = contract.max_minutes_per_week
-            if not full:
-                max_days = -(-max_days * len(days) // 7)
-                max_minutes = -(-max_minutes * len(days) // 7)
             v.add("contract_hours", model.add(work_days <= max_days), agent.id)
             v.add("contract_hours", model.add(minutes <= max_minutes), agent.id)
             if full:

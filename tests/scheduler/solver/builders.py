@@ -8,6 +8,7 @@ from typing import Any
 
 from scheduler.solver import (
     Agent,
+    Assignment,
     Contract,
     Demand,
     Horizon,
@@ -15,9 +16,15 @@ from scheduler.solver import (
     Problem,
     ShiftTemplate,
     SkillGroup,
+    Solution,
     SolverConfig,
+    SolveStatus,
     Weights,
+    check_roster,
+    solve_roster,
 )
+from scheduler.solver.solution import Figures
+from scheduler.solver.solve import finish
 
 MONDAY = date(2026, 1, 5)
 EARLY = ShiftTemplate("early", 6 * 60, 480)
@@ -72,3 +79,30 @@ def tiny_problem(
 
 def with_policy(problem: Problem, **changes: Any) -> Problem:
     return replace(problem, policy=replace(problem.policy, **changes))
+
+
+def solve(problem: Problem) -> Solution:
+    return solve_roster(problem, FAST)
+
+
+def roster(problem: Problem, shifts: list[tuple[str, int, str]]) -> Solution:
+    """A hand-made roster (breaks at the window start), filled like a solver result."""
+    assignments = []
+    for agent_id, day, template_id in shifts:
+        template = problem.template(template_id)
+        offsets = template.break_offsets(problem.horizon.interval_minutes)
+        assignments.append(
+            Assignment(
+                agent_id,
+                day,
+                template_id,
+                template.start_on(day),
+                template.end_on(day),
+                template.start_on(day) + offsets[0] if offsets else None,
+            )
+        )
+    return finish(problem, SolveStatus.FEASIBLE, assignments, Figures())
+
+
+def violated_rules(problem: Problem, solution: Solution) -> set[str]:
+    return {v.rule for v in check_roster(problem, solution)}
