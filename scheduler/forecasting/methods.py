@@ -1,0 +1,355 @@
+"""The forecasting methods, each on a :class:`DayMatrix` seen up to an origin.
+
+Every method returns a ``horizon_days x intervals`` matrix forecasting the days after the last
+day of the history it is given, *as if every day were a regular day of its weekday*; day kinds
+(holidays, make-up working days, events) are applied afterwards by :mod:`.forecast`.
+
+- :func:`seasonal_naive` -- the last week repeated; the yardstick.
+- :func:`recent_average` -- mean of the last few same-weekday days, outlier days dropped.
+- :func:`top_down` -- daily totals by Holt-Winters (damped trend, weekly seasonality) times
+  the weekday's intraday profile of recent weeks.
+- :func:`boosted_correction` -- the recent average plus a gradient-boosted correction learnt
+  from how the recent average missed in the past weeks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .history import DayMatrix, FloatMatrix
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class MethodSettings:
+    """Tuning of the methods; the defaults are the ones chosen by backtest (see README)."""
+
+    # Same-weekday days averaged by the recent average.
+    recent_weeks: int = 6
+    # Same-weekday days whose normalised intraday shapes make a weekday's profile.
+    profile_weeks: int = 8
+    # A day whose total is off by more than this factor from its weekday's median is an outlier.
+    outlier_ratio: float = 1.35
+    # Days of history the Holt-Winters model is fitted on (at most).
+    ets_days: int = 364
+    # Weeks of history the boosted correction learns from (at most).
+    boost_weeks: int = 26
+    boost_trees: int = 150
+    boost_learning_rate: float = 0.05
+    boost_leaves: int = 15
+    boost_min_rows_per_leaf: int = 40
+    seed: int = 7
+    # Day-of-month rhythm (salary, statement and payment days): learnt only from at least this
+    # many days of history, each day of the month shrunk towards "no effect" with the weight
+    # of this many observations.
+    month_rhythm_min_days: int = 120
+    month_rhythm_prior: float = 4.0
+
+
+def weekday_of(matrix: DayMatrix) -> npt.NDArray[np.int64]:
+    first = matrix.first_day.weekday()
+    return np.asarray((np.arange(matrix.days) + first) % 7, dtype=np.int64)
+
+
+def usable_days(matrix: DayMatrix, excluded: BoolArray, settings: MethodSettings) -> BoolArray:
+    """Open, regular days whose total is not an outlier against nearby same-weekday days."""
+    totals = np.nansum(matrix.volume, axis=1)
+    candidate = matrix.open_days & ~excluded
+    weekdays = weekday_of(matrix)
+    usable = candidate.copy()
+    limit = np.log(settings.outlier_ratio)
+    for weekday in range(7):
+        days = np.flatnonzero(candidate & (weekdays == weekday))
+        if days.size < 3:
+            continue
+        values = totals[days]
+        for position, day in enumerate(days):
+            neighbours = np.concatenate(
+                [values[max(0, position - 4) : position], values[position + 1 : position + 5]]
+            )
+            median = float(np.median(neighbours))
+            if median <= 0:
+                continue
+            if values[position] <= 0 or abs(np.log(values[position] / median)) > limit:
+                usable[day] = False
+    return usable
+
+
+def _reference_totals(
+    matrix: DayMatrix, usable: BoolArray
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Each usable day's total and the median of its nearest usable same-weekday days."""
+    totals = np.nansum(matrix.volume, axis=1)
+    reference = np.full(matrix.days, np.nan)
+    weekdays = weekday_of(matrix)
+    for weekday in range(7):
+        days = np.flatnonzero(usable & (weekdays == weekday))
+        if days.size < 3:
+            continue
+        for position, day in enumerate(days):
+            neighbours = np.concatenate(
+                [days[max(0, position - 2) : position], days[position + 1 : position + 3]]
+            )
+            reference[day] = float(np.median(totals[neighbours]))
+    return totals, reference
+
+
+def month_rhythm(
+    matrix: DayMatrix, usable: BoolArray, settings: MethodSettings
+) -> npt.NDArray[np.float64]:
+    """Multiplicative effect of each day of the month (index 1..31; 1.0 = none).
+
+    Banks see more contacts on salary, statement and payment-due days.  The effect of a day of
+    the month is the mean log ratio of its days' totals to nearby days of the same weekday,
+    over the last year, shrunk towards no effect so that a few noisy months do not invent one.
+    """
+    factors = np.ones(32)
+    if matrix.days < settings.month_rhythm_min_days:
+        return factors
+    totals, reference = _reference_totals(matrix, usable)
+    start = max(0, matrix.days - 365)
+    days_of_month = np.array([d.day for d in matrix.dates])
+    valid = usable & np.isfinite(reference) & (totals > 0)
+    valid[:start] = False
+    with np.errstate(divide="ignore", invalid="ignore"):
+        logs = np.clip(np.log(totals / reference), -0.7, 0.7)
+    for day_of_month in range(1, 32):
+        chosen = valid & (days_of_month == day_of_month)
+        count = int(chosen.sum())
+        if count:
+            mean = float(logs[chosen].mean())
+            factors[day_of_month] = np.exp(mean * count / (count + settings.month_rhythm_prior))
+    return factors
+
+
+def _day_factors(matrix: DayMatrix, rhythm: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    return np.asarray(rhythm[[d.day for d in matrix.dates]])
+
+
+def future_month_factors(
+    matrix: DayMatrix, rhythm: npt.NDArray[np.float64], horizon_days: int
+) -> npt.NDArray[np.float64]:
+    first = matrix.first_day + dt.timedelta(days=matrix.days)
+    return np.asarray(rhythm[[(first + dt.timedelta(days=i)).day for i in range(horizon_days)]])
+
+
+def deseasonalised(matrix: DayMatrix, rhythm: npt.NDArray[np.float64]) -> DayMatrix:
+    """The matrix with the day-of-month effect divided out."""
+    factors = _day_factors(matrix, rhythm)
+    return DayMatrix(
+        matrix.first_day,
+        matrix.interval_minutes,
+        matrix.volume / factors[:, None],
+        matrix.aht_seconds,
+    )
+
+
+def seasonal_naive(matrix: DayMatrix, horizon_days: int) -> FloatMatrix:
+    """Each future day is the latest open day of the same weekday."""
+    weekdays = weekday_of(matrix)
+    open_days = matrix.open_days
+    result = np.zeros((horizon_days, matrix.intervals_per_day))
+    for step in range(horizon_days):
+        weekday = (matrix.days + step + matrix.first_day.weekday()) % 7
+        same = np.flatnonzero(open_days & (weekdays == weekday))
+        if same.size:
+            result[step] = matrix.volume[same[-1]]
+    return result
+
+
+def _weekday_rows(
+    matrix: DayMatrix, usable: BoolArray, weekday: int, count: int, before: int
+) -> npt.NDArray[np.int64]:
+    weekdays = weekday_of(matrix)
+    rows = np.flatnonzero(usable[:before] & (weekdays[:before] == weekday))
+    return rows[-count:]
+
+
+def weekday_templates(
+    matrix: DayMatrix, usable: BoolArray, settings: MethodSettings
+) -> tuple[FloatMatrix, FloatMatrix]:
+    """Per weekday: mean of recent usable days (7 x intervals) and mean normalised profile."""
+    means = np.zeros((7, matrix.intervals_per_day))
+    profiles = np.zeros((7, matrix.intervals_per_day))
+    fallback = np.flatnonzero(usable)[-7 * settings.recent_weeks :]
+    for weekday in range(7):
+        rows = _weekday_rows(matrix, usable, weekday, settings.recent_weeks, matrix.days)
+        if rows.size:
+            means[weekday] = matrix.volume[rows].mean(axis=0)
+        rows = _weekday_rows(matrix, usable, weekday, settings.profile_weeks, matrix.days)
+        if not rows.size:
+            rows = fallback
+        if rows.size:
+            block = matrix.volume[rows]
+            totals = block.sum(axis=1, keepdims=True)
+            shares = np.divide(block, totals, out=np.zeros_like(block), where=totals > 0)
+            profile = shares.mean(axis=0)
+            profiles[weekday] = profile / profile.sum() if profile.sum() > 0 else profile
+    return means, profiles
+
+
+def _future_weekdays(matrix: DayMatrix, horizon_days: int) -> npt.NDArray[np.int64]:
+    start = matrix.days + matrix.first_day.weekday()
+    return np.asarray((np.arange(horizon_days) + start) % 7, dtype=np.int64)
+
+
+def recent_average(
+    matrix: DayMatrix, usable: BoolArray, horizon_days: int, settings: MethodSettings
+) -> FloatMatrix:
+    """Mean of the last ``recent_weeks`` usable days of the same weekday, interval by interval."""
+    means, _profiles = weekday_templates(matrix, usable, settings)
+    return np.asarray(means[_future_weekdays(matrix, horizon_days)])
+
+
+def cleaned_daily_totals(
+    matrix: DayMatrix, usable: BoolArray, settings: MethodSettings
+) -> npt.NDArray[np.float64]:
+    """Daily totals with unusable days (closed, holidays, outliers, events) replaced.
+
+    The replacement is the median of the nearest usable days of the same weekday, so the
+    daily series keeps its weekly rhythm without the disturbances.
+    """
+    totals = np.nansum(matrix.volume, axis=1)
+    weekdays = weekday_of(matrix)
+    cleaned = totals.copy()
+    for weekday in range(7):
+        good = np.flatnonzero(usable & (weekdays == weekday))
+        bad = np.flatnonzero(~usable & (weekdays == weekday))
+        if not bad.size:
+            continue
+        if not good.size:
+            # A weekday that is never usable (for example always closed) stays as observed.
+            cleaned[bad] = np.where(matrix.open_days[bad], totals[bad], 0.0)
+            continue
+        for day in bad:
+            order = np.argsort(np.abs(good - day))[:4]
+            cleaned[day] = float(np.median(totals[good[order]]))
+    return np.asarray(cleaned)
+
+
+def top_down(
+    matrix: DayMatrix, usable: BoolArray, horizon_days: int, settings: MethodSettings
+) -> FloatMatrix:
+    """Holt-Winters on cleaned daily totals, spread over the day by the weekday's profile."""
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    totals = cleaned_daily_totals(matrix, usable, settings)[-settings.ets_days :]
+    _means, profiles = weekday_templates(matrix, usable, settings)
+    weekdays = _future_weekdays(matrix, horizon_days)
+    seasonal = "mul" if np.all(totals > 0) else "add"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ExponentialSmoothing(
+            totals,
+            trend="add",
+            damped_trend=True,
+            seasonal=seasonal,
+            seasonal_periods=7,
+            initialization_method="estimated",
+        ).fit()
+        daily = np.asarray(model.forecast(horizon_days), dtype=float)
+    daily = np.maximum(np.nan_to_num(daily, nan=0.0), 0.0)
+    return np.asarray(daily[:, None] * profiles[weekdays])
+
+
+def _lagged_features(
+    matrix: DayMatrix,
+    usable: BoolArray,
+    day: int,
+    weekday: int,
+    cutoff: int,
+    settings: MethodSettings,
+) -> tuple[FloatMatrix, FloatMatrix] | None:
+    """Features of one target day when only days before ``cutoff`` are known."""
+    rows = _weekday_rows(matrix, usable, weekday, settings.recent_weeks, cutoff)
+    if rows.size < 2:
+        return None
+    block = matrix.volume[rows]
+    mean = block.mean(axis=0)
+    latest = block[-1]
+    spread = block.std(axis=0)
+    recent = np.flatnonzero(usable[:cutoff])[-28:]
+    older = np.flatnonzero(usable[:cutoff])[-56:-28]
+    if recent.size and older.size:
+        level = np.nansum(matrix.volume[recent]) / recent.size
+        level_before = np.nansum(matrix.volume[older]) / older.size
+        trend = level / level_before if level_before > 0 else 1.0
+    else:
+        trend = 1.0
+    intervals = matrix.intervals_per_day
+    features = np.column_stack(
+        [
+            np.arange(intervals, dtype=float),
+            np.full(intervals, float(weekday)),
+            mean,
+            np.full(intervals, mean.sum()),
+            latest,
+            spread,
+            np.full(intervals, trend),
+            np.full(intervals, float(cutoff - rows[-1])),
+            np.full(intervals, float(day - cutoff)),
+        ]
+    )
+    return features, mean[:, None]
+
+
+def boosted_correction(
+    matrix: DayMatrix, usable: BoolArray, horizon_days: int, settings: MethodSettings
+) -> FloatMatrix:
+    """Recent average plus a LightGBM model of its error, learnt on past weeks.
+
+    Training pairs are made as in forecasting: for each usable past day, the recent-average
+    features use only days at least one or two weeks before it (alternating), and the target
+    is the actual minus the recent average.
+    """
+    import lightgbm
+
+    weekdays = weekday_of(matrix)
+    first_train = max(0, matrix.days - 7 * settings.boost_weeks)
+    features: list[FloatMatrix] = []
+    targets: list[FloatMatrix] = []
+    for day in range(first_train, matrix.days):
+        if not usable[day]:
+            continue
+        lag = 1 + (day % 14)  # horizons of 1 to 14 days, as in a two-week forecast
+        built = _lagged_features(matrix, usable, day, int(weekdays[day]), day - lag + 1, settings)
+        if built is None:
+            continue
+        feature_block, mean = built
+        features.append(feature_block)
+        targets.append(matrix.volume[day][:, None] - mean)
+    base = recent_average(matrix, usable, horizon_days, settings)
+    if len(features) < 4 * 7:
+        return base
+    params = {
+        "objective": "regression",
+        "learning_rate": settings.boost_learning_rate,
+        "num_leaves": settings.boost_leaves,
+        "min_data_in_leaf": settings.boost_min_rows_per_leaf,
+        "bagging_fraction": 0.8,
+        "bagging_freq": 1,
+        "feature_fraction": 0.9,
+        "seed": settings.seed,
+        "deterministic": True,
+        "num_threads": 1,
+        "verbose": -1,
+    }
+    data = lightgbm.Dataset(np.vstack(features), np.vstack(targets).ravel())
+    model = lightgbm.train(params, data, num_boost_round=settings.boost_trees)
+    future_weekdays = _future_weekdays(matrix, horizon_days)
+    result = base.copy()
+    for step in range(horizon_days):
+        built = _lagged_features(
+            matrix, usable, matrix.days + step, int(future_weekdays[step]), matrix.days, settings
+        )
+        if built is None:
+            continue
+        feature_block, mean = built
+        result[step] = mean[:, 0] + model.predict(feature_block)
+    return np.asarray(np.maximum(result, 0.0))
