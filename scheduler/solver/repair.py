@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from scheduler.solver.config import SolverConfig
 from scheduler.solver.problem import Problem, ShiftRef
 from scheduler.solver.solution import Solution
-from scheduler.solver.solve import solve_roster
+from scheduler.solver.solve import roster_diff, solve_roster
 
 
 @dataclass(frozen=True)
@@ -63,5 +63,26 @@ def repair_roster(
         preferences=tuple(p for p in problem.preferences if p.agent_id in kept),
         off_phone=tuple(o for o in problem.off_phone if o.agent_id in kept),
     )
-    solution = solve_roster(repaired, config)
-    return solution
+    # Re-solve only what must change: every agent on the affected days (and the day either
+    # side, for rest and runs) is free; everything else is locked as published. If that
+    # neighbourhood has no roster, fall back to re-solving everything (changes still cost).
+    affected = {day for _, day in change.new_leave}
+    affected |= {a.day for a in published.assignments if a.agent_id in change.agents_leaving}
+    if affected:
+        free_days = {
+            d
+            for day in affected
+            for d in (day - 1, day, day + 1)
+            if 0 <= d < problem.horizon.num_days
+        }
+        locks = {(ref.agent_id, ref.day): ref for ref in repaired.locked}
+        for ref in previous:
+            if ref.agent_id in kept and ref.day not in free_days:
+                locks.setdefault((ref.agent_id, ref.day), ref)
+        local = replace(repaired, locked=tuple(locks.values()))
+        solution = solve_roster(
+            local, replace(config or SolverConfig(), explain_infeasibility=False)
+        )
+        if solution.has_roster:
+            return replace(solution, changes=tuple(roster_diff(repaired, solution.assignments)))
+    return solve_roster(repaired, config)
