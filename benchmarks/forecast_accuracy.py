@@ -1,0 +1,71 @@
+"""Forecast accuracy on the real Anonymous Bank 1999 data, and fit+predict time.
+
+Run from the project root:  .venv/bin/python benchmarks/forecast_accuracy.py [CSV]
+Default CSV: ../shared/datasets/anonymous-bank-1999/calls_6min.csv (read in place, never copied).
+Setup (issue 3): 30-minute intervals, 14-day horizon, 4 rolling origins 14 days apart, the last
+horizon ending on the file's last day (1999-12-31); default configuration, the same that
+`manage.py forecast_backtest --csv FILE` uses.
+Targets: interval WAPE <= 19.0%, daily WAPE <= 12% (seasonal naive: 26.1% / 14.8%); fit and
+predict for one queue, one year, 14-day horizon <= 2 s.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_CSV = ROOT.parent / "shared" / "datasets" / "anonymous-bank-1999" / "calls_6min.csv"
+
+
+def main(argv: list[str]) -> int:
+    path = Path(argv[0]) if argv else DEFAULT_CSV
+    if not path.exists():
+        print(f"{path} not found; pass the CSV path as the first argument.")
+        return 1
+    began = time.perf_counter()
+    from scheduler.forecasting import ForecastConfig, forecast_make
+    from scheduler.forecasting.backtest import backtest_csv, read_history_csv
+
+    import_seconds = time.perf_counter() - began
+    result = backtest_csv(str(path), interval_minutes=30, horizon_days=14, origins=4, step_days=14)
+    print(f"data: {path}")
+    print(f"method: {result['method']}; backtest took {result['seconds']:.1f} s")
+    print(f"{'':16}{'interval WAPE':>14}{'daily WAPE':>12}")
+    print(
+        f"{'forecast':16}{result['interval_wape']:>14.1%}{result['daily_wape']:>12.1%}"
+        "   (targets <= 19.0% / 12%)"
+    )
+    print(
+        f"{'seasonal naive':16}{result['naive_interval_wape']:>14.1%}"
+        f"{result['naive_daily_wape']:>12.1%}"
+    )
+    for origin in result["origins"]:  # type: ignore[attr-defined]
+        print(
+            f"  origin {origin['origin_on']}: {origin['interval_wape']:.1%} / "
+            f"{origin['daily_wape']:.1%}   naive {origin['naive_interval_wape']:.1%} / "
+            f"{origin['naive_daily_wape']:.1%}"
+        )
+    for note in result["notes"]:  # type: ignore[attr-defined]
+        print(f"  note: {note}")
+
+    history = read_history_csv(str(path))
+    config = ForecastConfig(interval_minutes=30, horizon_days=14)
+    timings = []
+    for _ in range(3):
+        began = time.perf_counter()
+        forecast_make(history=history, config=config)
+        timings.append(time.perf_counter() - began)
+    print(
+        f"fit+predict, one queue, {history['start'].dt.date.nunique()} days of "
+        f"interval history, 14-day horizon: best {min(timings):.2f} s, first {timings[0]:.2f} s "
+        f"(target <= 2 s; library imports {import_seconds:.2f} s once per process)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
