@@ -48,9 +48,11 @@ bench: install
 	$(PY) -m scheduler.solver.benchmarks bank-week ../shared/benchmarks/bank-week/requirements_7x48.csv --time-limit 60
 	$(PY) -m scheduler.solver.benchmarks synthetic --agents 200 --days 28 --interval-minutes 15 --skills 3 --time-limit 120 --seed 1
 
+# Extract strings (needs GNU gettext), translate the new entries in locale/zh_Hans, then compile
+# with polib so that building the catalogue needs nothing but Python.
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete
-	$(PY) manage.py compilemessages
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete -i ".venv*" -i "tests/*" -i "benchmarks/*"
+	$(PY) -c "import polib; p = 'locale/zh_Hans/LC_MESSAGES/django'; polib.pofile(p + '.po').save_as_mofile(p + '.mo')"
 
 clean:
 	rm -rf $(VENV) db.sqlite3

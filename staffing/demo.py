@@ -29,7 +29,7 @@ from .models import (
     TrainingRecord,
     TrainingSession,
 )
-from .models.leave import LedgerKind, LeaveStatus
+from .models.leave import LeaveStatus, LedgerKind
 from .models.organisation import Level
 from .models.skills import SkillSource
 from .models.training import TrainingStatus
@@ -47,12 +47,42 @@ SITES = [
 
 # code, name, site, core skills every member has, optional skills some members have
 TEAMS = [
-    ("sh-hotline-a", "Shanghai Hotline A", "sh", ["voice", "mandarin", "accounts"], ["cards", "loans"]),
-    ("sh-hotline-b", "Shanghai Hotline B", "sh", ["voice", "mandarin", "accounts"], ["loans", "wealth"]),
+    (
+        "sh-hotline-a",
+        "Shanghai Hotline A",
+        "sh",
+        ["voice", "mandarin", "accounts"],
+        ["cards", "loans"],
+    ),
+    (
+        "sh-hotline-b",
+        "Shanghai Hotline B",
+        "sh",
+        ["voice", "mandarin", "accounts"],
+        ["loans", "wealth"],
+    ),
     ("sh-cards", "Shanghai Cards", "sh", ["voice", "mandarin", "cards"], ["english", "complaints"]),
-    ("sh-digital", "Shanghai Chat & Email", "sh", ["chat", "email", "mandarin"], ["cards", "accounts"]),
-    ("gz-hotline", "Guangzhou Hotline", "gz", ["voice", "cantonese", "mandarin"], ["accounts", "cards"]),
-    ("gz-care", "Guangzhou Care & English", "gz", ["voice", "complaints", "mandarin"], ["english", "wealth"]),
+    (
+        "sh-digital",
+        "Shanghai Chat & Email",
+        "sh",
+        ["chat", "email", "mandarin"],
+        ["cards", "accounts"],
+    ),
+    (
+        "gz-hotline",
+        "Guangzhou Hotline",
+        "gz",
+        ["voice", "cantonese", "mandarin"],
+        ["accounts", "cards"],
+    ),
+    (
+        "gz-care",
+        "Guangzhou Care & English",
+        "gz",
+        ["voice", "complaints", "mandarin"],
+        ["english", "wealth"],
+    ),
 ]
 
 # Per team of 25: 1 team lead, 1 supervisor, 5 senior, 8 intermediate, 10 junior.
@@ -73,17 +103,38 @@ CONTRACTS = [
 
 COURSES = [
     # code, title, hours, validity months, mandatory levels, grants [(skill, proficiency)]
-    ("hotline-cert", "Hotline service certification", "16", 24, ["junior", "intermediate"], [("voice", 3)]),
+    (
+        "hotline-cert",
+        "Hotline service certification",
+        "16",
+        24,
+        ["junior", "intermediate"],
+        [("voice", 3)],
+    ),
     ("cards-product", "Credit and debit cards product training", "8", 12, [], [("cards", 3)]),
     ("complaints", "Complaints handling and regulatory redress", "12", 12, [], [("complaints", 3)]),
-    ("aml", "Anti-money-laundering and customer due diligence", "4", 12, ["junior", "intermediate", "senior", "team_lead", "supervisor"], []),
+    (
+        "aml",
+        "Anti-money-laundering and customer due diligence",
+        "4",
+        12,
+        ["junior", "intermediate", "senior", "team_lead", "supervisor"],
+        [],
+    ),
     ("wealth-license", "Wealth management product licence", "24", 24, [], [("wealth", 3)]),
     ("english-service", "English customer service", "20", None, [], [("english", 3)]),
     ("lead-basics", "Team lead foundations", "16", None, ["team_lead"], []),
 ]
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏辉玲建华飞鑫波斌宇浩凯健俊帆帅旭宁龙林欣怡佳琪雨晨子涵梓萱思远一诺"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏辉玲建华飞鑫波斌"
+    "宇浩凯健俊帆帅旭宁龙林欣怡佳琪雨晨子涵梓萱思远一诺"
+)
 
 
 @dataclass
@@ -120,7 +171,12 @@ def seed_people(*, today: datetime.date | None = None, stdout: Any = None) -> De
     password_hash = make_password(DEMO_PASSWORD)
 
     admin = _user(
-        "admin", password_hash, ["admin"], is_staff=True, is_superuser=True, email="admin@example.com"
+        "admin",
+        password_hash,
+        ["admin"],
+        is_staff=True,
+        is_superuser=True,
+        email="admin@example.com",
     )
     hr = _user("hr.chen", password_hash, ["hr"], is_staff=True, email="hr.chen@example.com")
     del admin
@@ -171,7 +227,7 @@ def seed_people(*, today: datetime.date | None = None, stdout: Any = None) -> De
         team, _created = Team.objects.get_or_create(
             code=team_code, defaults={"name": team_name, "site": sites[site_code]}
         )
-        for index, level in enumerate(LEVEL_MIX):
+        for level in LEVEL_MIX:
             number += 1
             username = f"agent{number:03d}"
             if level == Level.TEAM_LEAD:
@@ -191,7 +247,13 @@ def seed_people(*, today: datetime.date | None = None, stdout: Any = None) -> De
             hire_date = today - datetime.timedelta(days=int(rng.uniform(*years) * 365))
             roll = rng.random()
             contract = contracts[
-                "ft-40" if roll < 0.78 else "ft-40-day" if roll < 0.88 else "pt-30" if roll < 0.95 else "pt-20"
+                "ft-40"
+                if roll < 0.78
+                else "ft-40-day"
+                if roll < 0.88
+                else "pt-30"
+                if roll < 0.95
+                else "pt-20"
             ]
             agent, created = Agent.objects.get_or_create(
                 employee_number=f"E{number:04d}",
@@ -305,7 +367,9 @@ def _seed_training(courses: dict[str, Course], hr: Any, today: datetime.date) ->
                 upcoming = [s for s in sessions[code] if s.starts_at.date() > today]
                 if upcoming:
                     TrainingRecord.objects.get_or_create(
-                        agent=agent, session=upcoming[0], defaults={"status": TrainingStatus.ENROLLED}
+                        agent=agent,
+                        session=upcoming[0],
+                        defaults={"status": TrainingStatus.ENROLLED},
                     )
                 continue
             # Most recent attempt; about 1 in 8 recent ones are close to expiry by design.
@@ -383,7 +447,14 @@ def _seed_leave(hr: Any, today: datetime.date) -> None:
         if roll < 0.35:
             # approved annual leave in the next two months, within the balance
             start = today + datetime.timedelta(days=rng.randint(10, 60))
-            _approved(agent, annual, start, start + datetime.timedelta(days=rng.randint(0, 3)), decider, today)
+            _approved(
+                agent,
+                annual,
+                start,
+                start + datetime.timedelta(days=rng.randint(0, 3)),
+                decider,
+                today,
+            )
         elif roll < 0.55:
             start = today + datetime.timedelta(days=rng.randint(8, 45))
             _pending(agent, annual, start, start + datetime.timedelta(days=rng.randint(0, 2)))

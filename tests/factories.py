@@ -74,7 +74,9 @@ class AgentFactory(factory.django.DjangoModelFactory[Agent]):
     user = factory.SubFactory(UserFactory, roles=["agent"])
     employee_number = factory.Sequence(lambda n: f"T{n:05d}")
     full_name = factory.Sequence(lambda n: f"Agent {n}")
-    hire_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=3 * 365))
+    hire_date = factory.LazyFunction(
+        lambda: timezone.localdate() - datetime.timedelta(days=3 * 365)
+    )
     level = "intermediate"
     team = factory.SubFactory(TeamFactory)
     contract = factory.SubFactory(ContractFactory)

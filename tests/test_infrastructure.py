@@ -13,6 +13,7 @@ from django.db import connection
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+@pytest.mark.django_db
 def test_ci_runs_on_postgresql():
     if not IN_CI:
         assert connection.vendor in ("sqlite", "postgresql")

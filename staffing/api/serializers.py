@@ -19,7 +19,8 @@ from ..models import (
     TrainingRecord,
     TrainingSession,
 )
-from ..models.leave import LedgerKind
+from ..models.leave import LedgerKind, ReasonCategory
+from ..models.organisation import Level
 from ..models.training import TrainingStatus
 
 
@@ -27,7 +28,7 @@ class CleanModelSerializer(serializers.ModelSerializer):
     """Runs the model's full_clean on save, so the API applies the same rules as the admin."""
 
     def _split_m2m(self, validated_data: dict) -> dict:
-        model = self.Meta.model  # type: ignore[attr-defined]
+        model: Any = self.Meta.model  # type: ignore[attr-defined]
         return {
             name: validated_data.pop(name)
             for name in list(validated_data)
@@ -36,7 +37,8 @@ class CleanModelSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data: dict) -> Any:
         m2m = self._split_m2m(validated_data)
-        instance = self.Meta.model(**validated_data)  # type: ignore[attr-defined]
+        model: Any = self.Meta.model  # type: ignore[attr-defined]
+        instance = model(**validated_data)
         instance.full_clean()
         instance.save()
         for name, value in m2m.items():
@@ -143,7 +145,7 @@ class AgentCreateSerializer(serializers.Serializer):
     employee_number = serializers.CharField(max_length=32)
     full_name = serializers.CharField(max_length=120)
     hire_date = serializers.DateField()
-    level = serializers.ChoiceField(choices=Agent._meta.get_field("level").choices)
+    level = serializers.ChoiceField(choices=Level.choices)
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all())
     contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.all())
 
@@ -151,7 +153,7 @@ class AgentCreateSerializer(serializers.Serializer):
 class AgentUpdateSerializer(serializers.Serializer):
     full_name = serializers.CharField(max_length=120, required=False)
     hire_date = serializers.DateField(required=False)
-    level = serializers.ChoiceField(choices=Agent._meta.get_field("level").choices, required=False)
+    level = serializers.ChoiceField(choices=Level.choices, required=False)
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False)
     contract = serializers.PrimaryKeyRelatedField(queryset=Contract.objects.all(), required=False)
     is_active = serializers.BooleanField(required=False)
@@ -333,9 +335,7 @@ class LeaveRequestUpdateSerializer(serializers.Serializer):
     part_day_hours = serializers.DecimalField(
         max_digits=4, decimal_places=2, required=False, allow_null=True
     )
-    reason_category = serializers.ChoiceField(
-        choices=LeaveRequest._meta.get_field("reason_category").choices, required=False
-    )
+    reason_category = serializers.ChoiceField(choices=ReasonCategory.choices, required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 

@@ -187,7 +187,9 @@ class AgentSkillViewSet(viewsets.ModelViewSet):
     @extend_schema(request=s.AgentSkillUpdateSerializer, responses=s.AgentSkillSerializer)
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         row = self.get_object()
-        payload = s.AgentSkillUpdateSerializer(data=request.data, partial=kwargs.get("partial"))
+        payload = s.AgentSkillUpdateSerializer(
+            data=request.data, partial=bool(kwargs.get("partial"))
+        )
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         row = agent_services.agent_skill_set(
@@ -312,7 +314,9 @@ class LeaveRequestViewSet(
         leave = self.get_object()
         payload = s.DecisionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        leave = service(actor=request.user, request=leave, comment=payload.validated_data["comment"])
+        leave = service(
+            actor=request.user, request=leave, comment=payload.validated_data["comment"]
+        )
         return Response(s.LeaveRequestSerializer(leave, context={"request": request}).data)
 
     @extend_schema(request=s.DecisionSerializer, responses=s.LeaveRequestSerializer)
@@ -331,9 +335,7 @@ class LeaveRequestViewSet(
         return self._decide(request, leave_services.leave_request_cancel)
 
 
-class LeaveLedgerViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+class LeaveLedgerViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """The append-only ledger. HR adds accruals, carry-overs and adjustments."""
 
     serializer_class = s.LeaveLedgerEntrySerializer
@@ -386,4 +388,3 @@ class MeView(APIView):
             "led_teams": policy.led_team_ids(request.user),
         }
         return Response(s.MeSerializer(data).data)
-

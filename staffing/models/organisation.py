@@ -74,7 +74,9 @@ class Contract(models.Model):
         validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("60"))],
     )
     working_days_per_week = models.PositiveSmallIntegerField(
-        _("working days per week"), default=5, validators=[MinValueValidator(1), MaxValueValidator(7)]
+        _("working days per week"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(7)],
     )
     max_consecutive_working_days = models.PositiveSmallIntegerField(
         _("max consecutive working days"),
@@ -154,4 +156,6 @@ class Agent(models.Model):
 
     def clean(self) -> None:
         if self.left_on and self.hire_date and self.left_on < self.hire_date:
-            raise ValidationError({"left_on": _("The leaving date cannot be before the hire date.")})
+            raise ValidationError(
+                {"left_on": _("The leaving date cannot be before the hire date.")}
+            )

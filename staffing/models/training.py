@@ -14,7 +14,8 @@ def validate_level_list(value: object) -> None:
     valid = set(Level.values)
     if not isinstance(value, list) or any(item not in valid for item in value):
         raise ValidationError(
-            _("Enter a list of levels among: %(levels)s"), params={"levels": ", ".join(sorted(valid))}
+            _("Enter a list of levels among: %(levels)s"),
+            params={"levels": ", ".join(sorted(valid))},
         )
 
 

@@ -25,9 +25,9 @@ def statutory_annual_days(*, hire_date: datetime.date, on: datetime.date) -> Dec
 
 def leave_balance(*, agent: Agent, leave_type: LeaveType, year: int) -> Decimal:
     """The balance is derived from the ledger, never stored."""
-    total = LeaveLedgerEntry.objects.filter(agent=agent, leave_type=leave_type, year=year).aggregate(
-        total=Sum("days")
-    )["total"]
+    total = LeaveLedgerEntry.objects.filter(
+        agent=agent, leave_type=leave_type, year=year
+    ).aggregate(total=Sum("days"))["total"]
     return total if total is not None else Decimal("0")
 
 
@@ -41,7 +41,7 @@ def leave_pending_days(
             status=LeaveStatus.PENDING,
             start_on__year=year,
         )
-        .exclude(pk=exclude_request_id)
+        .exclude(pk=exclude_request_id or 0)
         .aggregate(total=Sum("days"))["total"]
     )
     return total if total is not None else Decimal("0")

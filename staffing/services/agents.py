@@ -121,7 +121,9 @@ def agent_skill_set(
     row.full_clean()
     row.save()
     agent_id = agent.pk
-    transaction.on_commit(lambda: signals.skills_changed.send(sender=AgentSkill, agent_ids=[agent_id]))
+    transaction.on_commit(
+        lambda: signals.skills_changed.send(sender=AgentSkill, agent_ids=[agent_id])
+    )
     return row
 
 
@@ -130,4 +132,6 @@ def agent_skill_remove(*, actor: Any, agent_skill: AgentSkill) -> None:
     _require_hr(actor)
     agent_id = agent_skill.agent_id
     agent_skill.delete()
-    transaction.on_commit(lambda: signals.skills_changed.send(sender=AgentSkill, agent_ids=[agent_id]))
+    transaction.on_commit(
+        lambda: signals.skills_changed.send(sender=AgentSkill, agent_ids=[agent_id])
+    )

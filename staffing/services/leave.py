@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import policy, signals
 from ..models import Agent, LeaveLedgerEntry, LeaveRequest, LeaveType
-from ..models.leave import EntitlementRule, LedgerKind, LeaveStatus
+from ..models.leave import EntitlementRule, LeaveStatus, LedgerKind
 from ..selectors.leave import leave_balance_available, statutory_annual_days
 from ..workdays import count_leave_days
 
@@ -93,7 +93,7 @@ def _check_request_rules(
             start_on__lte=end_on,
             end_on__gte=start_on,
         )
-        .exclude(pk=exclude_request_id)
+        .exclude(pk=exclude_request_id or 0)
         .order_by("start_on")
         .first()
     )
@@ -322,9 +322,7 @@ def leave_request_cancel(*, actor: Any, request: LeaveRequest, comment: str = ""
     if not policy.can_cancel_leave_request(actor, request):
         raise PermissionDenied(NOT_ALLOWED_TO_CANCEL)
     if request.status not in (LeaveStatus.PENDING, LeaveStatus.APPROVED):
-        raise ValidationError(
-            {"status": ALREADY_CLOSED % {"status": request.get_status_display()}}
-        )
+        raise ValidationError({"status": ALREADY_CLOSED % {"status": request.get_status_display()}})
     was_approved = request.status == LeaveStatus.APPROVED
     if was_approved:
         used = sum(

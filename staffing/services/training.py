@@ -94,9 +94,7 @@ def training_record_complete(
     record.completed_on = completed_on if status != TrainingStatus.NO_SHOW else None
     record.certificate_expires_on = None
     if status == TrainingStatus.PASSED and course.certificate_validity_months:
-        record.certificate_expires_on = add_months(
-            completed_on, course.certificate_validity_months
-        )
+        record.certificate_expires_on = add_months(completed_on, course.certificate_validity_months)
     record.full_clean()
     record.save()
 
@@ -147,7 +145,5 @@ def skills_lapse_expired(*, today: datetime.date | None = None) -> int:
             count += 1
     if changed_agents:
         ids = sorted(changed_agents)
-        transaction.on_commit(
-            lambda: signals.skills_changed.send(sender=AgentSkill, agent_ids=ids)
-        )
+        transaction.on_commit(lambda: signals.skills_changed.send(sender=AgentSkill, agent_ids=ids))
     return count

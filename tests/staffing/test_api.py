@@ -124,9 +124,7 @@ def test_full_leave_flow_through_the_api(world):
     assert approved.status_code == 200
     assert approved.json()["status"] == "approved"
     # then the balance shows the days used, and approving again is a clear 400
-    balances = agent.get(
-        reverse("api:staffing:leave-balances"), {"year": monday.year}
-    ).json()
+    balances = agent.get(reverse("api:staffing:leave-balances"), {"year": monday.year}).json()
     annual = next(row for row in balances if row["leave_type"] == "annual")
     assert annual["balance"] == "8.00"
     again = lead.post(reverse("api:staffing:leave-request-approve", args=[leave_id]))

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from staffing.models import LeaveLedgerEntry, LeaveRequest
-from staffing.models.leave import LedgerKind, LeaveStatus
+from staffing.models.leave import LeaveStatus, LedgerKind
 from staffing.selectors.leave import leave_balance, leave_balance_available, statutory_annual_days
 from staffing.services import leave as svc
 from staffing.workdays import is_working_day
@@ -20,9 +20,7 @@ def working_week(after_days: int = 21, weeks: int = 3) -> datetime.date:
     day = timezone.localdate() + datetime.timedelta(days=after_days)
     day += datetime.timedelta(days=(7 - day.weekday()) % 7)
     while True:
-        span = [
-            day + datetime.timedelta(days=7 * w + i) for w in range(weeks) for i in range(5)
-        ]
+        span = [day + datetime.timedelta(days=7 * w + i) for w in range(weeks) for i in range(5)]
         if all(is_working_day(d) for d in span) and day.year == span[-1].year:
             return day
         day += datetime.timedelta(days=7)
@@ -156,9 +154,7 @@ def test_approve_writes_use_entry_and_cancel_reverses_it(world):
     svc.leave_request_cancel(actor=world.agent_user, request=request)
     # then the days come back through a reversal entry; nothing is edited in place
     assert leave_balance(agent=world.agent, leave_type=annual, year=year) == Decimal("10")
-    kinds = list(
-        LeaveLedgerEntry.objects.filter(request=request).values_list("kind", flat=True)
-    )
+    kinds = list(LeaveLedgerEntry.objects.filter(request=request).values_list("kind", flat=True))
     assert kinds == [LedgerKind.USE, LedgerKind.REVERSAL]
     request.refresh_from_db()
     assert request.status == LeaveStatus.CANCELLED

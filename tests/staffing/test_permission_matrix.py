@@ -233,9 +233,8 @@ def _session(x: Ctx) -> dict:
 
 
 def make_direct(model_path: str) -> Any:
-    from tests.factories import ContractFactory, SiteFactory, TeamFactory
-
     from staffing.models import LeaveType, Skill
+    from tests.factories import ContractFactory, SiteFactory, TeamFactory
 
     return {
         "site": lambda: SiteFactory(),
@@ -357,9 +356,7 @@ MATRIX.update(
             True,
         ),
         ("leave-type-list", "GET"): MATRIX[("leave-type-list", "GET")],
-        ("leave-request-list", "GET"): Row(
-            lambda c, x: c.get(url("leave-request-list")), read_any
-        ),
+        ("leave-request-list", "GET"): Row(lambda c, x: c.get(url("leave-request-list")), read_any),
         ("leave-request-list", "POST"): Row(
             lambda c, x: c.post(
                 url("leave-request-list"),

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from staffing.models import AgentSkill, CourseSkillGrant, TrainingRecord
-from staffing.models.training import TrainingStatus
 from staffing.selectors.training import (
     agent_skills_valid_on,
     certificates_expiring,
@@ -55,7 +54,9 @@ def test_fail_grants_nothing(world):
 def test_closed_record_cannot_be_completed_again(world):
     record = enrolled(world)
     completed = timezone.localdate() + datetime.timedelta(days=8)
-    svc.training_record_complete(actor=world.hr, record=record, status="no_show", completed_on=completed)
+    svc.training_record_complete(
+        actor=world.hr, record=record, status="no_show", completed_on=completed
+    )
     with pytest.raises(ValidationError) as error:
         svc.training_record_complete(
             actor=world.hr, record=record, status="passed", completed_on=completed
@@ -93,7 +94,9 @@ def test_expired_certificate_lapses_skill(world):
     # given a skill granted by a pass whose certificate has since expired
     record = enrolled(world, validity=1)
     completed = timezone.localdate() + datetime.timedelta(days=8)
-    svc.training_record_complete(actor=world.hr, record=record, status="passed", completed_on=completed)
+    svc.training_record_complete(
+        actor=world.hr, record=record, status="passed", completed_on=completed
+    )
     expiry = TrainingRecord.objects.get(pk=record.pk).certificate_expires_on
     # someone extended the skill by hand past the certificate
     AgentSkill.objects.filter(agent=world.agent, skill__code="cards").update(valid_until=None)
@@ -105,16 +108,16 @@ def test_expired_certificate_lapses_skill(world):
     assert not agent_skills_valid_on(agent_ids=[world.agent.pk], day=day_after).filter(
         skill__code="cards"
     )
-    assert agent_skills_valid_on(agent_ids=[world.agent.pk], day=expiry).filter(
-        skill__code="cards"
-    )
+    assert agent_skills_valid_on(agent_ids=[world.agent.pk], day=expiry).filter(skill__code="cards")
     assert svc.skills_lapse_expired(today=day_after) == 0
 
 
 def test_certificates_expiring_and_compliance(world):
     record = enrolled(world, validity=1)
     completed = timezone.localdate() + datetime.timedelta(days=8)
-    svc.training_record_complete(actor=world.hr, record=record, status="passed", completed_on=completed)
+    svc.training_record_complete(
+        actor=world.hr, record=record, status="passed", completed_on=completed
+    )
     course = record.session.course
     course.mandatory_for_levels = ["intermediate"]
     course.save()

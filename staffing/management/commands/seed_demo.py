@@ -30,7 +30,7 @@ class Command(BaseCommand):
                 f"records, {LeaveRequest.objects.count()} leave requests."
             )
         )
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         self.stdout.write(f"  admin      {logins.admin}")
         self.stdout.write(f"  HR         {logins.hr}")
         self.stdout.write(f"  team lead  {logins.team_lead}")
