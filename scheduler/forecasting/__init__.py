@@ -8,7 +8,8 @@ Entry points:
   (for example a fallback to a simpler method when the history is short).
 - :func:`adjustments_apply` -- planners' manual adjustments (percent or absolute change on a
   time range) as a separate layer over a forecast.
-- :func:`backtest_matrix` / :func:`backtest_csv` -- rolling-origin backtest with interval and
+- ``scheduler.forecasting.backtest`` (imported on its own so that ``python -m`` runs it
+  cleanly): ``backtest_matrix`` / ``backtest_csv`` -- rolling-origin backtest with interval and
   daily WAPE for the chosen method and for seasonal naive.
 - :func:`day_matrix` / :func:`history_frame` -- history of any interval length on the planning
   grid.
@@ -21,7 +22,6 @@ rhythm divided out.  Public holidays and make-up working days come from the `hol
 """
 
 from .adjustments import Adjustment, adjustments_apply
-from .backtest import BacktestResult, backtest_csv, backtest_matrix, wape
 from .calendar import DayKind, day_kinds
 from .forecast import ForecastConfig, ForecastResult, Method, SpecialDay, forecast_make
 from .history import DayMatrix, day_matrix, history_frame
@@ -29,7 +29,6 @@ from .methods import MethodSettings
 
 __all__ = [
     "Adjustment",
-    "BacktestResult",
     "DayKind",
     "DayMatrix",
     "ForecastConfig",
@@ -38,11 +37,8 @@ __all__ = [
     "MethodSettings",
     "SpecialDay",
     "adjustments_apply",
-    "backtest_csv",
-    "backtest_matrix",
     "day_kinds",
     "day_matrix",
     "forecast_make",
     "history_frame",
-    "wape",
 ]

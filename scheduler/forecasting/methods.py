@@ -28,16 +28,20 @@ BoolArray = npt.NDArray[np.bool_]
 
 @dataclass(frozen=True)
 class MethodSettings:
-    """Tuning of the methods; the defaults are the ones chosen by backtest (see README)."""
+    """Tuning of the methods; defaults chosen by rolling-origin backtest on real bank data."""
 
     # Same-weekday days averaged by the recent average.
-    recent_weeks: int = 6
+    recent_weeks: int = 8
+    # Weight of each same-weekday day relative to the one a week older (1.0 = plain mean).
+    recency_weight: float = 1.3
     # Same-weekday days whose normalised intraday shapes make a weekday's profile.
     profile_weeks: int = 8
     # A day whose total is off by more than this factor from its weekday's median is an outlier.
     outlier_ratio: float = 1.35
     # Days of history the Holt-Winters model is fitted on (at most).
     ets_days: int = 364
+    # Damped additive trend in the Holt-Winters model of daily totals.
+    ets_trend: bool = True
     # Weeks of history the boosted correction learns from (at most).
     boost_weeks: int = 26
     boost_trees: int = 150
@@ -171,6 +175,12 @@ def _weekday_rows(
     return rows[-count:]
 
 
+def _recency_mean(block: FloatMatrix, settings: MethodSettings) -> npt.NDArray[np.float64]:
+    """Mean of the rows (oldest first), the newest weighted up by ``recency_weight`` per step."""
+    weights = settings.recency_weight ** np.arange(block.shape[0], dtype=float)
+    return np.asarray(weights @ block / weights.sum())
+
+
 def weekday_templates(
     matrix: DayMatrix, usable: BoolArray, settings: MethodSettings
 ) -> tuple[FloatMatrix, FloatMatrix]:
@@ -181,7 +191,7 @@ def weekday_templates(
     for weekday in range(7):
         rows = _weekday_rows(matrix, usable, weekday, settings.recent_weeks, matrix.days)
         if rows.size:
-            means[weekday] = matrix.volume[rows].mean(axis=0)
+            means[weekday] = _recency_mean(matrix.volume[rows], settings)
         rows = _weekday_rows(matrix, usable, weekday, settings.profile_weeks, matrix.days)
         if not rows.size:
             rows = fallback
@@ -247,8 +257,8 @@ def top_down(
         warnings.simplefilter("ignore")
         model = ExponentialSmoothing(
             totals,
-            trend="add",
-            damped_trend=True,
+            trend="add" if settings.ets_trend else None,
+            damped_trend=settings.ets_trend,
             seasonal=seasonal,
             seasonal_periods=7,
             initialization_method="estimated",
@@ -271,7 +281,7 @@ def _lagged_features(
     if rows.size < 2:
         return None
     block = matrix.volume[rows]
-    mean = block.mean(axis=0)
+    mean = _recency_mean(block, settings)
     latest = block[-1]
     spread = block.std(axis=0)
     recent = np.flatnonzero(usable[:cutoff])[-28:]

@@ -10,10 +10,10 @@ from scheduler.forecasting import (
     ForecastConfig,
     Method,
     SpecialDay,
-    backtest_matrix,
     day_matrix,
     forecast_make,
 )
+from scheduler.forecasting.backtest import backtest_matrix
 
 from .synthetic import synthetic_history
 

@@ -10,12 +10,10 @@ import pytest
 from scheduler.forecasting import (
     Adjustment,
     adjustments_apply,
-    backtest_matrix,
     day_matrix,
     history_frame,
-    wape,
 )
-from scheduler.forecasting.backtest import main
+from scheduler.forecasting.backtest import backtest_matrix, main, wape
 
 from .synthetic import synthetic_history
 
