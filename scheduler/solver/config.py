@@ -19,6 +19,8 @@ class SolverConfig:
     exact_size_limit: int = 60_000  # agents x days x templates above which "auto" decomposes
     lns_agents_per_neighbourhood: int = 8
     lns_seconds_per_neighbourhood: float = 3.0
+    # OR-Tools MIP backend for the integer programs with strong LP relaxations (crews).
+    mip_backend: str = "CBC"
     # Name the conflicting rules with assumption literals when the model is infeasible.
     explain_infeasibility: bool = True
 

@@ -42,7 +42,14 @@ def solve_roster(problem: Problem, config: SolverConfig | None = None) -> Soluti
     config = config or SolverConfig()
     mode = config.mode
     if mode == "auto":
-        mode = "exact" if problem_size(problem) <= config.exact_size_limit else "decomposed"
+        from scheduler.solver.crews import crews_supported
+
+        if problem.horizon.cyclic and crews_supported(problem) is None:
+            mode = "crews"
+        elif problem_size(problem) <= config.exact_size_limit:
+            mode = "exact"
+        else:
+            mode = "decomposed"
     if mode == "decomposed":
         from scheduler.solver.decomposed import solve_decomposed
 
