@@ -7,7 +7,7 @@ SERVE ?= 1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: install demo test lint typecheck checks pytest bench serve clean messages
+.PHONY: install demo test lint typecheck checks pytest bench bench-compare clean messages
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -43,6 +43,16 @@ pytest: install
 	$(BIN)/pytest -n 2 -q
 
 test: lint typecheck checks pytest
+
+# pyworkforce 0.5.4 needs Python 3.12+: a separate environment for the side-by-side comparisons.
+PYTHON312 ?= python3.12
+.venv-pyworkforce/bin/python:
+	$(PYTHON312) -m venv .venv-pyworkforce
+	.venv-pyworkforce/bin/pip install --quiet --disable-pip-version-check pyworkforce==0.5.4
+
+bench-compare: install .venv-pyworkforce/bin/python
+	$(PY) benchmarks/erlang_speed.py
+	.venv-pyworkforce/bin/python benchmarks/pyworkforce_bank_week.py ../shared/benchmarks/bank-week/requirements_7x48.csv
 
 bench: install
 	$(PY) -m scheduler.solver.benchmarks bank-week ../shared/benchmarks/bank-week/requirements_7x48.csv --time-limit 60
