@@ -6,3 +6,8 @@ class SchedulerConfig(AppConfig):
     name = "scheduler"
     verbose_name = _("Scheduler")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from scheduler import signals
+
+        signals.connect()

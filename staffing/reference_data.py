@@ -37,7 +37,8 @@ LEAVE_TYPES = [
         "default_days_per_year": None,
     },
     {
-        # 病假: paid at the sick-pay rate; a doctor's certificate is required.
+        # 病假: paid at the sick-pay rate; a doctor's certificate is required. Counted in
+        # calendar days: in a 24/7 center a sick Saturday is a lost shift like any other.
         "code": "sick",
         "name": "Sick leave",
         "paid": True,
@@ -45,7 +46,7 @@ LEAVE_TYPES = [
         "needs_document": True,
         "max_consecutive_days": None,
         "notice_days": 0,
-        "day_count": "working",
+        "day_count": "calendar",
         "entitlement": "none",
         "default_days_per_year": None,
     },
@@ -110,7 +111,7 @@ LEAVE_TYPES = [
         "needs_document": False,
         "max_consecutive_days": 3,
         "notice_days": 0,
-        "day_count": "working",
+        "day_count": "calendar",
         "entitlement": "none",
         "default_days_per_year": None,
     },

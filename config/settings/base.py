@@ -170,3 +170,11 @@ LOGGING = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 DEMO_SEEDERS: list[str] = []
+
+# Roster engine: CP-SAT workers per solve task (size to the worker machine's cores), a fixed
+# seed for reproducible rosters, the Celery queue solver tasks go to, and how often a running
+# solve writes its progress.
+SOLVER_WORKERS = env.int("SOLVER_WORKERS", default=2)
+SOLVER_SEED = env.int("SOLVER_SEED", default=1)
+SOLVER_QUEUE = env("SOLVER_QUEUE", default="solver")
+SOLVER_PROGRESS_SECONDS = env.float("SOLVER_PROGRESS_SECONDS", default=2.0)

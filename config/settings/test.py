@@ -12,3 +12,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 TEST_CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
+# No progress-writer thread in tests (SQLite test databases are per connection).
+SOLVER_PROGRESS_SECONDS = env.float("SOLVER_PROGRESS_SECONDS", default=0.0)
