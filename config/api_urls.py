@@ -6,4 +6,5 @@ app_name = "api"
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="auth-token"),
     path("staffing/", include(("staffing.api.urls", "staffing"))),
+    path("scheduler/", include(("scheduler.api.urls", "scheduler"))),
 ]

@@ -2,6 +2,8 @@
 
 import django.core.validators
 import django.db.models.deletion
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import migrations, models
 
@@ -23,10 +25,10 @@ class Migration(migrations.Migration):
                 ('code', models.SlugField(max_length=32, unique=True, verbose_name='code')),
                 ('name', models.CharField(max_length=120, verbose_name='name')),
                 ('channel', models.CharField(choices=[('voice', 'Voice'), ('chat', 'Chat'), ('email', 'Email')], default='voice', max_length=8, verbose_name='channel')),
-                ('target_service_level_percent', models.DecimalField(decimal_places=1, default=80, max_digits=4, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(99.9)], verbose_name='service level target (%)')),
+                ('target_service_level_percent', models.DecimalField(decimal_places=1, default=80, max_digits=4, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(Decimal('99.9'))], verbose_name='service level target (%)')),
                 ('target_answer_seconds', models.PositiveIntegerField(default=20, validators=[django.core.validators.MaxValueValidator(3600)], verbose_name='answer within (seconds)')),
                 ('max_asa_seconds', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='maximum average speed of answer (seconds)')),
-                ('email_response_hours', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0.25), django.core.validators.MaxValueValidator(168)], verbose_name='email answered within (hours)')),
+                ('email_response_hours', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.25')), django.core.validators.MaxValueValidator(168)], verbose_name='email answered within (hours)')),
                 ('default_aht_seconds', models.PositiveIntegerField(default=300, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(86400)], verbose_name='default handle time (seconds)')),
                 ('chat_concurrency', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)], verbose_name='chats per agent at once')),
                 ('patience_seconds', models.PositiveIntegerField(blank=True, help_text='When given, voice and chat use Erlang A (callers hang up).', null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='mean caller patience (seconds)')),

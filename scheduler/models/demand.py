@@ -5,6 +5,8 @@ All datetimes are aware and stored in UTC; pages show them in the queue's site z
 rows start on the site's planning grid (15 or 30 minutes, `Site.planning_interval_minutes`).
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -51,7 +53,7 @@ class Queue(models.Model):
         max_digits=4,
         decimal_places=1,
         default=80,
-        validators=[MinValueValidator(1), MaxValueValidator(99.9)],
+        validators=[MinValueValidator(1), MaxValueValidator(Decimal("99.9"))],
     )
     target_answer_seconds = models.PositiveIntegerField(
         _("answer within (seconds)"), default=20, validators=[MaxValueValidator(3600)]
@@ -68,7 +70,7 @@ class Queue(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0.25), MaxValueValidator(168)],
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(168)],
     )
     default_aht_seconds = models.PositiveIntegerField(
         _("default handle time (seconds)"),
