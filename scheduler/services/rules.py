@@ -41,7 +41,7 @@ def open_mask(*, queue: Queue, starts_utc: Sequence[dt.datetime]) -> np.ndarray:
     """True where the queue is open at the interval's start: 24/7 when it has no open hours;
     closed on closure days and on weekdays without open hours."""
     local = _local(starts_utc, queue.site.time_zone)
-    weekday = local.weekday.to_numpy()
+    weekday = local.day_of_week.to_numpy()
     minute = (local.hour * 60 + local.minute).to_numpy()
     hours = list(queue.open_hours.all())
     if hours:
@@ -63,7 +63,7 @@ def shrinkage_for(*, queue: Queue, starts_utc: Sequence[dt.datetime]) -> np.ndar
     """Shrinkage (fraction) per interval: the most specific matching rule wins (see
     ShrinkageRule); 0 where no rule matches."""
     local = _local(starts_utc, queue.site.time_zone)
-    weekday = local.weekday.to_numpy()
+    weekday = local.day_of_week.to_numpy()
     hour = local.hour.to_numpy()
     rules = list(ShrinkageRule.objects.filter(queue=queue)) + list(
         ShrinkageRule.objects.filter(site_id=queue.site_id)
