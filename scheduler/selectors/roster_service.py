@@ -10,25 +10,11 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from scheduler import bridge, solver
-from scheduler.erlang import Channel, StaffingRules, service_predict
-from scheduler.models import Queue, Requirement
+from scheduler.erlang import service_predict
+from scheduler.models import Requirement
 from scheduler.models.rosters import Roster
 from scheduler.selectors.roster_demand import unit_demand, unit_queues
-
-
-def queue_rules(queue: Queue) -> StaffingRules:
-    return StaffingRules(
-        channel=Channel(queue.channel),
-        target_service_level=float(queue.target_service_level_percent) / 100.0,
-        target_answer_seconds=float(queue.target_answer_seconds),
-        max_asa_seconds=float(queue.max_asa_seconds) if queue.max_asa_seconds else None,
-        occupancy_cap=float(queue.occupancy_cap_percent) / 100.0,
-        patience_seconds=float(queue.patience_seconds) if queue.patience_seconds else None,
-        chat_concurrency=queue.chat_concurrency if queue.channel == "chat" else 1,
-        email_response_seconds=(
-            float(queue.email_response_hours) * 3600 if queue.email_response_hours else None
-        ),
-    )
+from scheduler.services.rules import staffing_rules
 
 
 def roster_evaluate(roster: Roster) -> tuple[bridge.PeriodProblem, solver.Solution]:
@@ -97,7 +83,7 @@ def roster_service_levels(
             share = row.scheduled_heads / group_heads[(group, s)] if group_heads[(group, s)] else 0
             heads = staffed.get((group, s), 0) * share
             agents.append(int(np.floor(heads * (1 - row.shrinkage) + 1e-9)))
-        rules = queue_rules(queue)
+        rules = staffing_rules(queue=queue)
         prediction = service_predict(
             volume=volume,
             aht_seconds=np.where(aht > 0, aht, queue.default_aht_seconds),

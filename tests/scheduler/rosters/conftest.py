@@ -22,6 +22,10 @@ SHIFTS = [
 ]
 
 
+# Calls per half hour at a 300 s handle time that need about that many agents at 80/20.
+VOLUME_FOR_HEADS = {1: 0.6, 2: 3.0, 3: 6.0}
+
+
 def heads_at(hour: int) -> int:
     if 8 <= hour < 20:
         return 3
@@ -60,13 +64,14 @@ def add_requirements(queue: Queue, first_day: datetime.date, days: int) -> None:
     for slot in range(days * 48):
         moment = start + datetime.timedelta(minutes=30 * slot)
         heads = heads_at(moment.hour)
+        volume = VOLUME_FOR_HEADS[heads]
         rows.append(
             Requirement(
                 forecast=forecast,
                 queue=queue,
                 start_at=moment,
-                base_volume=heads * 10.0,
-                volume=heads * 10.0,
+                base_volume=volume,
+                volume=volume,
                 aht_seconds=300,
                 workload_erlangs=heads * 1.0,
                 shrinkage=0.0,
