@@ -36,6 +36,16 @@ class MethodSettings:
     recency_weight: float = 1.3
     # Same-weekday days whose normalised intraday shapes make a weekday's profile.
     profile_weeks: int = 8
+    # Weight of each of those days' shape relative to the one a week older (1.0 = plain mean).
+    profile_recency_weight: float = 1.1
+    # Weekdays whose profiles differ by less than this (sum of absolute share differences, 0 to
+    # 2) are pooled into the shared profile each of them is shrunk towards.
+    profile_pool_distance: float = 0.25
+    # Share each interval of the pooled profile lends to each neighbour (0 = no smoothing).
+    profile_smoothing: float = 0.1
+    # The recent average spreads its daily total by the weekday profile (True) rather than
+    # averaging each interval on its own, which is noisier.
+    recent_average_profiled: bool = True
     # A day whose total is off by more than this factor from its weekday's median is an outlier.
     outlier_ratio: float = 1.35
     # Days of history the Holt-Winters model is fitted on (at most).
@@ -181,27 +191,84 @@ def _recency_mean(block: FloatMatrix, settings: MethodSettings) -> npt.NDArray[n
     return np.asarray(weights @ block / weights.sum())
 
 
+def _smoothed(profile: npt.NDArray[np.float64], weight: float) -> npt.NDArray[np.float64]:
+    """Each interval lends ``weight`` of its share to each neighbour (the ends keep theirs)."""
+    if weight <= 0 or profile.size < 3:
+        return profile
+    result = profile.copy()
+    result[1:-1] = (1 - 2 * weight) * profile[1:-1] + weight * (profile[:-2] + profile[2:])
+    return result
+
+
+def _normalised(profile: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    total = float(profile.sum())
+    return profile / total if total > 0 else profile
+
+
+def intraday_profiles(
+    matrix: DayMatrix, usable: BoolArray, settings: MethodSettings
+) -> FloatMatrix:
+    """Per weekday, the share of the day's contacts in each interval (7 x intervals).
+
+    A weekday's raw profile is the recency-weighted mean of the shapes of its recent usable
+    days.  With a few thousand contacts a week those shares are noisy, so each is shrunk
+    towards a smoothed profile pooled over the weekdays of similar shape (Monday-Friday in
+    most centres), restricted to the intervals the weekday was open in.  The shrinkage weight
+    is James-Stein: the raw profile's sampling variance, measured from the day-to-day spread
+    of its shapes, against how far it really stands from the pooled one -- so a weekday with
+    its own shape keeps it, and no constant depends on the centre's size.
+    """
+    slots = matrix.intervals_per_day
+    raw = np.zeros((7, slots))
+    sampling = np.zeros(7)
+    open_slots = np.zeros((7, slots), dtype=bool)
+    contacts = np.zeros(7)
+    fallback = np.flatnonzero(usable)[-7 * settings.profile_weeks :]
+    for weekday in range(7):
+        rows = _weekday_rows(matrix, usable, weekday, settings.profile_weeks, matrix.days)
+        if not rows.size:
+            rows = fallback
+        if not rows.size:
+            continue
+        block = np.nan_to_num(matrix.volume[rows])
+        totals = block.sum(axis=1, keepdims=True)
+        shares = np.divide(block, totals, out=np.zeros_like(block), where=totals > 0)
+        weights = settings.profile_recency_weight ** np.arange(rows.size, dtype=float)
+        weights /= weights.sum()
+        raw[weekday] = _normalised(weights @ shares)
+        open_slots[weekday] = block.sum(axis=0) > 0
+        contacts[weekday] = float(totals.sum())
+        concentration = float((weights**2).sum())
+        if rows.size >= 2:
+            spread = weights @ ((shares - raw[weekday]) ** 2) / (1.0 - concentration)
+            sampling[weekday] = float(spread.sum()) * concentration
+        else:
+            sampling[weekday] = np.nan  # unknown: keep the raw profile
+    profiles = raw.copy()
+    for weekday in range(7):
+        if contacts[weekday] <= 0 or not np.isfinite(sampling[weekday]):
+            continue
+        distance = np.abs(raw - raw[weekday]).sum(axis=1)
+        similar = (contacts > 0) & (distance <= settings.profile_pool_distance)
+        pooled = np.average(raw[similar], axis=0, weights=contacts[similar])
+        target = _normalised(_smoothed(pooled, settings.profile_smoothing) * open_slots[weekday])
+        gap = float(((raw[weekday] - target) ** 2).sum())
+        signal = max(gap - sampling[weekday], 0.0)
+        keep = signal / (signal + sampling[weekday]) if signal + sampling[weekday] > 0 else 1.0
+        profiles[weekday] = _normalised(keep * raw[weekday] + (1.0 - keep) * target)
+    return profiles
+
+
 def weekday_templates(
     matrix: DayMatrix, usable: BoolArray, settings: MethodSettings
 ) -> tuple[FloatMatrix, FloatMatrix]:
-    """Per weekday: mean of recent usable days (7 x intervals) and mean normalised profile."""
+    """Per weekday: mean of recent usable days (7 x intervals) and its intraday profile."""
     means = np.zeros((7, matrix.intervals_per_day))
-    profiles = np.zeros((7, matrix.intervals_per_day))
-    fallback = np.flatnonzero(usable)[-7 * settings.recent_weeks :]
     for weekday in range(7):
         rows = _weekday_rows(matrix, usable, weekday, settings.recent_weeks, matrix.days)
         if rows.size:
             means[weekday] = _recency_mean(matrix.volume[rows], settings)
-        rows = _weekday_rows(matrix, usable, weekday, settings.profile_weeks, matrix.days)
-        if not rows.size:
-            rows = fallback
-        if rows.size:
-            block = matrix.volume[rows]
-            totals = block.sum(axis=1, keepdims=True)
-            shares = np.divide(block, totals, out=np.zeros_like(block), where=totals > 0)
-            profile = shares.mean(axis=0)
-            profiles[weekday] = profile / profile.sum() if profile.sum() > 0 else profile
-    return means, profiles
+    return means, intraday_profiles(matrix, usable, settings)
 
 
 def _future_weekdays(matrix: DayMatrix, horizon_days: int) -> npt.NDArray[np.int64]:
@@ -212,8 +279,14 @@ def _future_weekdays(matrix: DayMatrix, horizon_days: int) -> npt.NDArray[np.int
 def recent_average(
     matrix: DayMatrix, usable: BoolArray, horizon_days: int, settings: MethodSettings
 ) -> FloatMatrix:
-    """Mean of the last ``recent_weeks`` usable days of the same weekday, interval by interval."""
-    means, _profiles = weekday_templates(matrix, usable, settings)
+    """Mean of the last ``recent_weeks`` usable days of the same weekday.
+
+    The mean day's total is spread by the weekday's intraday profile
+    (``settings.recent_average_profiled``), or kept interval by interval.
+    """
+    means, profiles = weekday_templates(matrix, usable, settings)
+    if settings.recent_average_profiled:
+        means = means.sum(axis=1, keepdims=True) * profiles
     return np.asarray(means[_future_weekdays(matrix, horizon_days)])
 
 

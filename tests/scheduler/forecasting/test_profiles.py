@@ -1,0 +1,59 @@
+"""Intraday profiles: shrinkage towards the pooled shape of similar weekdays."""
+
+import datetime as dt
+
+import numpy as np
+
+from scheduler.forecasting import MethodSettings
+from scheduler.forecasting.history import DayMatrix
+from scheduler.forecasting.methods import intraday_profiles
+
+SLOTS = 48
+FIRST_MONDAY = dt.date(2024, 1, 1)
+
+
+def _shape(open_slot: int, close_slot: int) -> np.ndarray:
+    slots = np.arange(SLOTS, dtype=float)
+    shape = np.exp(-(((slots - 22.0) / 7.0) ** 2))
+    shape[:open_slot] = 0.0
+    shape[close_slot:] = 0.0
+    return shape / shape.sum()
+
+
+def _matrix(weeks: int, seed: int) -> tuple[DayMatrix, np.ndarray]:
+    """Monday-Friday share one shape; Saturday opens only in the morning; Sunday is closed."""
+    rng = np.random.default_rng(seed)
+    truth = np.zeros((7, SLOTS))
+    truth[:5] = _shape(14, 44)
+    truth[5] = _shape(16, 28)
+    volume = np.full((weeks * 7, SLOTS), np.nan)
+    for day in range(weeks * 7):
+        weekday = day % 7
+        if weekday < 6:
+            volume[day] = rng.poisson(600.0 * truth[weekday])
+    return DayMatrix(FIRST_MONDAY, 30, volume, np.full_like(volume, np.nan)), truth
+
+
+def test_shrinkage_brings_noisy_weekday_profiles_closer_to_the_truth():
+    # given 8 weeks of Poisson days with one true shape for Monday to Friday
+    matrix, truth = _matrix(weeks=8, seed=3)
+    usable = matrix.open_days
+    raw_settings = MethodSettings(profile_pool_distance=0.0, profile_smoothing=0.0)
+    # when
+    raw = intraday_profiles(matrix, usable, raw_settings)
+    shrunk = intraday_profiles(matrix, usable, MethodSettings())
+    # then the shrunk weekday profiles are nearer the true shape than the raw ones
+    raw_error = np.abs(raw[:5] - truth[:5]).sum()
+    shrunk_error = np.abs(shrunk[:5] - truth[:5]).sum()
+    assert shrunk_error < 0.8 * raw_error
+    assert np.allclose(shrunk.sum(axis=1)[:6], 1.0)
+
+
+def test_a_weekday_with_its_own_shape_keeps_it_and_stays_closed_where_it_was_closed():
+    # given Saturday opens 08:00-14:00 while the weekdays run 07:00-22:00
+    matrix, truth = _matrix(weeks=8, seed=4)
+    # when
+    profiles = intraday_profiles(matrix, matrix.open_days, MethodSettings())
+    # then Saturday is not pulled towards the weekday shape, and gets nothing after closing
+    assert np.abs(profiles[5] - truth[5]).sum() < 0.15
+    assert profiles[5][28:].sum() == 0.0
