@@ -7,4 +7,5 @@ urlpatterns = [
     path("auth/token/", obtain_auth_token, name="auth-token"),
     path("staffing/", include(("staffing.api.urls", "staffing"))),
     path("scheduler/", include(("scheduler.api.urls", "scheduler"))),
+    path("rosters/", include(("scheduler.api.roster_urls", "rosters"))),
 ]

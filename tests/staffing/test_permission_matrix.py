@@ -434,17 +434,17 @@ MATRIX.update(
 # --- enumerate the URL conf --------------------------------------------------------------------
 
 
-def api_operations() -> set[tuple[str, str]]:
-    """Every (name, method) served under /api/staffing/, read from the URL conf itself."""
+def api_operations(namespace: str = ":api:staffing") -> set[tuple[str, str]]:
+    """Every (name, method) served under an API namespace, read from the URL conf itself."""
     found: set[tuple[str, str]] = set()
 
-    def walk(patterns: list, namespace: str) -> None:
+    def walk(patterns: list, current: str) -> None:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                inner = f"{namespace}:{pattern.namespace}" if pattern.namespace else namespace
+                inner = f"{current}:{pattern.namespace}" if pattern.namespace else current
                 walk(pattern.url_patterns, inner)
             elif isinstance(pattern, URLPattern):
-                if namespace != ":api:staffing" or "format" in str(pattern.pattern):
+                if current != namespace or "format" in str(pattern.pattern):
                     continue
                 callback = pattern.callback
                 actions = getattr(callback, "actions", None)
