@@ -246,6 +246,8 @@ def seed_people(*, today: datetime.date | None = None, stdout: Any = None) -> De
             }[level]
             hire_date = today - datetime.timedelta(days=int(rng.uniform(*years) * 365))
             roll = rng.random()
+            if level in (Level.TEAM_LEAD, Level.SUPERVISOR):
+                roll = 0.0  # floor supervisors work full rotating shifts, nights included
             contract = contracts[
                 "ft-40"
                 if roll < 0.78

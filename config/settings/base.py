@@ -169,7 +169,7 @@ LOGGING = {
 
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-DEMO_SEEDERS: list[str] = []
+DEMO_SEEDERS: list[str] = ["scheduler.demo.seed_demand", "scheduler.demo_rosters.seed_rosters"]
 
 # Roster engine: CP-SAT workers per solve task (size to the worker machine's cores), a fixed
 # seed for reproducible rosters, the Celery queue solver tasks go to, and how often a running
