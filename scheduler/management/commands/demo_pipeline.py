@@ -9,7 +9,7 @@ from django.utils import timezone
 from scheduler.models.rosters import PlanningUnit, Roster, RosterStatus, RunStatus
 from scheduler.selectors.roster_service import roster_summary_lines
 from scheduler.services.demand import demand_refresh_all
-from scheduler.services.rosters import roster_publish, roster_run_request, roster_run_execute
+from scheduler.services.rosters import roster_publish, roster_run_execute, roster_run_request
 
 
 class Command(BaseCommand):
