@@ -21,6 +21,7 @@ install: $(BIN)/.installed
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	$(PY) manage.py demo_pipeline
 ifeq ($(SERVE),1)
 	@echo "Serving at http://127.0.0.1:$(PORT)/ (admin at /admin/, API docs at /api/docs/)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
