@@ -189,13 +189,13 @@ def seed_demand(
                 site=site, queue=None, weekday=None, start_hour=None, defaults={"percent": 30}
             )
         for number, spec in enumerate(QUEUES):
-            site = sites.get(spec.site)
-            if site is None:
+            queue_site = sites.get(spec.site)
+            if queue_site is None:
                 continue
             queue, created = Queue.objects.get_or_create(
                 code=spec.code,
                 defaults={
-                    "site": site,
+                    "site": queue_site,
                     "name": spec.name,
                     "channel": spec.channel,
                     "default_aht_seconds": int(spec.aht_seconds),

@@ -64,7 +64,7 @@ class QueueSerializer(serializers.ModelSerializer):
             "closures",
         ]
         # uniqueness and the rest are checked by the service's full_clean
-        extra_kwargs = {"code": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"code": {"validators": []}}
 
 
 class IntervalHistorySerializer(serializers.ModelSerializer):

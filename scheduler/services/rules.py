@@ -54,8 +54,7 @@ def open_mask(*, queue: Queue, starts_utc: Sequence[dt.datetime]) -> np.ndarray:
         mask = np.ones(len(local), dtype=bool)
     closed_days = set(queue.closures.values_list("closed_on", flat=True))
     if closed_days:
-        dates = np.array([moment.date() for moment in local])
-        mask &= ~np.isin(dates, list(closed_days))
+        mask &= np.array([moment.date() not in closed_days for moment in local], dtype=bool)
     return mask
 
 
