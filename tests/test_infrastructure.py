@@ -40,7 +40,7 @@ def test_ci_reaches_redis_broker():
     client.delete(key)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_task_runs_on_a_real_worker_through_the_broker():
     """A real Celery worker (in this process, solo pool) takes a staffing task from Redis."""
     broker = settings.TEST_CELERY_BROKER_URL

@@ -178,3 +178,12 @@ SOLVER_WORKERS = env.int("SOLVER_WORKERS", default=2)
 SOLVER_SEED = env.int("SOLVER_SEED", default=1)
 SOLVER_QUEUE = env("SOLVER_QUEUE", default="solver")
 SOLVER_PROGRESS_SECONDS = env.float("SOLVER_PROGRESS_SECONDS", default=2.0)
+
+# A task whose worker died unacknowledged goes back to the queue after this many seconds
+# (Redis); longer than the longest solve, or a slow solve would be started twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)
+}
+# Fault injection for the worker-crash tests only: seconds a run waits between solving and
+# writing its draft. Always 0 in production.
+SOLVER_FAULT_DELAY_SECONDS = env.float("SOLVER_FAULT_DELAY_SECONDS", default=0.0)

@@ -379,6 +379,8 @@ def roster_run_execute(*, run_id: int, on_solved: Callable[[], None] | None = No
         return _fail(run.pk, f"{type(error).__name__}: {error}")
     if on_solved is not None:
         on_solved()
+    if settings.SOLVER_FAULT_DELAY_SECONDS:
+        time.sleep(settings.SOLVER_FAULT_DELAY_SECONDS)
     if not solution.has_roster:
         return _fail(run.pk, _explain(solution, period))
     violations = [
@@ -395,15 +397,16 @@ def roster_run_execute(*, run_id: int, on_solved: Callable[[], None] | None = No
         run = RosterRun.objects.select_for_update().get(pk=run.pk)
         if run.status != RunStatus.RUNNING:
             return run  # cancelled while solving: discard the result
-        Roster.objects.filter(
-            unit=run.unit, period_start=run.period_start, status=RosterStatus.DRAFT
-        ).delete()
+        # Versions only go up, so a replaced draft's number is never reused.
         version = (
             Roster.objects.filter(unit=run.unit, period_start=run.period_start).aggregate(
                 top=Max("version")
             )["top"]
             or 0
         ) + 1
+        Roster.objects.filter(
+            unit=run.unit, period_start=run.period_start, status=RosterStatus.DRAFT
+        ).delete()
         roster = Roster.objects.create(
             unit=run.unit,
             period_start=run.period_start,
