@@ -20,7 +20,6 @@ from django.db import connection, transaction
 
 from scheduler.models.rosters import Roster, RosterRun, RosterStatus, RunStatus
 from scheduler.services import rosters as svc
-from scheduler.services.nightly import run_nightly
 
 ROOT = Path(__file__).resolve().parents[3]
 IN_CI = os.environ.get("CI", "").lower() == "true"
