@@ -307,6 +307,11 @@ class FairnessEntry(models.Model):
             models.UniqueConstraint(fields=["agent", "roster"], name="fairness_one_per_roster")
         ]
 
+    def __str__(self) -> str:
+        return (
+            f"{self.agent_id} {self.period_start}: {self.nights} nights, {self.weekends} weekends"
+        )
+
 
 class Notification(models.Model):
     """A message to a user (roster changed, swap decided); also sent by email when set up."""
@@ -325,3 +330,6 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.title
