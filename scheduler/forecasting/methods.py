@@ -5,11 +5,14 @@ day of the history it is given, *as if every day were a regular day of its weekd
 (holidays, make-up working days, events) are applied afterwards by :mod:`.forecast`.
 
 - :func:`seasonal_naive` -- the last week repeated; the yardstick.
-- :func:`recent_average` -- mean of the last few same-weekday days, outlier days dropped.
+- :func:`recent_average` -- mean of the last few same-weekday days, outlier days dropped,
+  spread over the day by the weekday's intraday profile.
 - :func:`top_down` -- daily totals by Holt-Winters (damped trend, weekly seasonality) times
-  the weekday's intraday profile of recent weeks.
-- :func:`boosted_correction` -- the recent average plus a gradient-boosted correction learnt
-  from how the recent average missed in the past weeks.
+  the weekday's intraday profile.
+- :func:`boosted_correction` -- the recent average times a gradient-boosted correction
+  (Poisson objective) learnt from how the recent average missed in the past weeks.
+- :func:`intraday_profiles` -- each weekday's share of the day per interval, shrunk towards
+  the smoothed shape of similar weekdays.
 """
 
 from __future__ import annotations
@@ -58,6 +61,10 @@ class MethodSettings:
     boost_learning_rate: float = 0.05
     boost_leaves: int = 15
     boost_min_rows_per_leaf: int = 40
+    # "poisson": learn log(actual / recent average), the natural loss for counts, so the
+    # correction is a ratio and quiet intervals are not fitted like busy ones; "regression":
+    # learn the difference (least squares).
+    boost_objective: str = "poisson"
     seed: int = 7
     # Day-of-month rhythm (salary, statement and payment days): learnt only from at least this
     # many days of history, each day of the month shrunk towards "no effect" with the weight
@@ -382,21 +389,28 @@ def _lagged_features(
     return features, mean[:, None]
 
 
+# Added to the recent average before taking its log, so intervals it puts at 0 stay finite.
+POISSON_FLOOR = 0.1
+
+
 def boosted_correction(
     matrix: DayMatrix, usable: BoolArray, horizon_days: int, settings: MethodSettings
 ) -> FloatMatrix:
     """Recent average plus a LightGBM model of its error, learnt on past weeks.
 
     Training pairs are made as in forecasting: for each usable past day, the recent-average
-    features use only days at least one or two weeks before it (alternating), and the target
-    is the actual minus the recent average.
+    features use only days at least one or two weeks before it (alternating).  With the
+    Poisson objective (default) the model learns the log ratio of the actual to the recent
+    average (the average is the init score); otherwise the actual minus the average.
     """
     import lightgbm
 
     weekdays = weekday_of(matrix)
     first_train = max(0, matrix.days - 7 * settings.boost_weeks)
+    poisson = settings.boost_objective == "poisson"
     features: list[FloatMatrix] = []
     targets: list[FloatMatrix] = []
+    bases: list[FloatMatrix] = []
     for day in range(first_train, matrix.days):
         if not usable[day]:
             continue
@@ -406,12 +420,13 @@ def boosted_correction(
             continue
         feature_block, mean = built
         features.append(feature_block)
-        targets.append(matrix.volume[day][:, None] - mean)
+        bases.append(mean)
+        targets.append(matrix.volume[day][:, None] - (0.0 if poisson else mean))
     base = recent_average(matrix, usable, horizon_days, settings)
     if len(features) < 4 * 7:
         return base
     params = {
-        "objective": "regression",
+        "objective": "poisson" if poisson else "regression",
         "learning_rate": settings.boost_learning_rate,
         "num_leaves": settings.boost_leaves,
         "min_data_in_leaf": settings.boost_min_rows_per_leaf,
@@ -423,7 +438,8 @@ def boosted_correction(
         "num_threads": 1,
         "verbose": -1,
     }
-    data = lightgbm.Dataset(np.vstack(features), np.vstack(targets).ravel())
+    init_score = np.log(np.vstack(bases).ravel() + POISSON_FLOOR) if poisson else None
+    data = lightgbm.Dataset(np.vstack(features), np.vstack(targets).ravel(), init_score=init_score)
     model = lightgbm.train(params, data, num_boost_round=settings.boost_trees)
     future_weekdays = _future_weekdays(matrix, horizon_days)
     result = base.copy()
@@ -434,5 +450,9 @@ def boosted_correction(
         if built is None:
             continue
         feature_block, mean = built
-        result[step] = mean[:, 0] + model.predict(feature_block)
+        if poisson:
+            raw = np.asarray(model.predict(feature_block, raw_score=True))
+            result[step] = (mean[:, 0] + POISSON_FLOOR) * np.exp(raw) - POISSON_FLOOR
+        else:
+            result[step] = mean[:, 0] + model.predict(feature_block)
     return np.asarray(np.maximum(result, 0.0))
