@@ -18,7 +18,8 @@ class SolverConfig:
     mode: str = "auto"
     exact_size_limit: int = 60_000  # agents x days x templates above which "auto" decomposes
     lns_agents_per_neighbourhood: int = 8
-    lns_seconds_per_neighbourhood: float = 3.0
+    lns_seconds_per_neighbourhood: float = 2.0
+    lns_days_per_neighbourhood: int = 3  # consecutive days freed (within one week)
     # OR-Tools MIP backend for the integer programs with strong LP relaxations (crews).
     mip_backend: str = "CBC"
     # Name the conflicting rules with assumption literals when the model is infeasible.

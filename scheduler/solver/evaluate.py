@@ -199,7 +199,7 @@ def place_breaks(problem: Problem, assignments: Iterable[Assignment]) -> list[As
         def score(offset: int, a: Assignment = a, template=template) -> tuple[int, int]:  # type: ignore[no-untyped-def]
             begin = a.start_minute + offset
             cells = list(horizon.intervals_between(begin, begin + template.break_minutes))
-            return (min(surplus[i] for i in cells), -offset)
+            return (min((surplus[i] for i in cells), default=10**9), -offset)
 
         best = max(offsets, key=score)
         begin = a.start_minute + best

@@ -62,6 +62,10 @@ def coverage_cost_lower_bound(problem: Problem) -> float:
         max(0.0, a.contract.working_days_per_week * weeks - len(a.leave_days))
         for a in problem.agents
     )
+    minimum = sum(
+        max(0.0, a.contract.min_working_days_per_week * weeks - len(a.leave_days))
+        for a in problem.agents
+    )
     groups = [d.skill_group_id for d in problem.demands]
     supply: dict[tuple[str, int], list[pywraplp.Variable]] = defaultdict(list)
     removed: dict[tuple[str, int], list[pywraplp.Variable]] = defaultdict(list)
@@ -82,6 +86,7 @@ def coverage_cost_lower_bound(problem: Problem) -> float:
                     for i in horizon.intervals_between(begin, begin + template.break_minutes):
                         removed[(group, i)].append(part)
     solver.Add(solver.Sum(all_counts) <= capacity)
+    solver.Add(solver.Sum(all_counts) >= minimum)
     cost = []
     for demand in problem.demands:
         for i, required in enumerate(demand.required):

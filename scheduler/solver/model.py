@@ -27,11 +27,13 @@ def build_model(
     background_on_phone: dict[tuple[frozenset[str], int], int] | None = None,
     background_supervisors: dict[int, int] | None = None,
     skip_rules: frozenset[str] = frozenset(),
+    coverage_window_minutes: tuple[int, int] | None = None,
 ) -> BuiltModel:
     model = cp_model.CpModel()
     v = RosterVariables(problem, model, explain=explain)
     v.background_on_phone = dict(background_on_phone or {})
     v.background_supervisors = dict(background_supervisors or {})
+    v.coverage_window_minutes = coverage_window_minutes
     for name, rule in HARD_RULES.items():
         if name not in skip_rules:
             rule(problem, v, model)

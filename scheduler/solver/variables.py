@@ -54,6 +54,9 @@ class RosterVariables:
         self.background_supervisors: dict[int, int] = {}
         # Filled by the coverage rule: break-start counts per (day, template, agent type).
         self.break_counts: dict[tuple[int, str, frozenset[str]], dict[int, cp_model.IntVar]] = {}
+        # Neighbourhood search: coverage (and supervisor coverage) outside [start, end) minutes
+        # is fixed, so those intervals are left out of the model.
+        self.coverage_window_minutes: tuple[int, int] | None = None
         self.allocation: dict[tuple[frozenset[str], int, str], cp_model.IntVar] = {}
         self._create()
 
@@ -130,6 +133,13 @@ class RosterVariables:
                     continue
                 if template.start_on(day) < end_minute and template.end_on(day) > start_minute:
                     yield var
+
+    def in_window(self, interval: int) -> bool:
+        if self.coverage_window_minutes is None:
+            return True
+        start, end = self.coverage_window_minutes
+        minute = interval * self.problem.horizon.interval_minutes
+        return start <= minute < end
 
     # -- hard-rule guards (assumption literals when explaining infeasibility) ---------------
     def guard(self, rule: str, agent_id: str | None = None) -> list[cp_model.IntVar]:

@@ -284,7 +284,7 @@ def supervisor_coverage(
                 for a in supervisors
                 for var in v.covering(a.id, start + end, start + end + length)
             ]
-        if v.background_supervisors.get(interval, 0) >= 1:
+        if v.background_supervisors.get(interval, 0) >= 1 or not v.in_window(interval):
             continue
         v.add("supervisor_coverage", model.add(sum(on_duty) >= 1))
     return []

@@ -72,12 +72,16 @@ def coverage(problem: Problem, v: RosterVariables, model: cp_model.CpModel) -> l
                 minus[(kind_or_none, interval)].append(var)
 
     staffed: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    fixed: dict[tuple[frozenset[str], int], int] = {}
     kinds = set(types.values()) | {k for k, _ in v.background_on_phone}
     for kind in kinds:
         for interval in range(horizon.num_intervals):
             background = v.background_on_phone.get((kind, interval), 0)
             terms = plus.get((kind, interval), [])
-            if not terms and not background:
+            if not terms or not v.in_window(interval):
+                # Only fixed agents here: a constant (the background) or nothing.
+                if background and v.in_window(interval):
+                    fixed[(kind, interval)] = background
                 continue
             on_phone: Any = sum(terms) - sum(minus.get((kind, interval), [])) + background
             if len(kind) == 1:
@@ -93,12 +97,27 @@ def coverage(problem: Problem, v: RosterVariables, model: cp_model.CpModel) -> l
                 parts.append(part)
             model.add(sum(parts) == on_phone)
 
+    for (kind, interval), background in fixed.items():
+        # Fixed agents where no free agent of their kind works: still split over groups.
+        if len(kind) == 1:
+            (group_id,) = kind
+            staffed[(group_id, interval)].append(background)
+            continue
+        parts = []
+        for group_id in sorted(kind):
+            part = model.new_int_var(0, background, f"alloc[{interval},{group_id}]")
+            staffed[(group_id, interval)].append(part)
+            parts.append(part)
+        model.add(sum(parts) == background)
+
     penalties: list[Penalty] = []
     for group in problem.skill_groups:
         demand = problem.demand_for(group.id)
         if demand is None:
             continue
         for interval, required in enumerate(demand.required):
+            if not v.in_window(interval):
+                continue
             priority = demand.priority[interval] if demand.priority else 1
             terms = staffed.get((group.id, interval), [])
             if not terms:
@@ -114,7 +133,11 @@ def coverage(problem: Problem, v: RosterVariables, model: cp_model.CpModel) -> l
                     )
                 continue
             supply: Any = sum(terms)
-            cap = len(problem.agents) + sum(v.background_on_phone.values()) + required
+            cap = (
+                len(problem.agents)
+                + required
+                + sum(count for (_, i), count in v.background_on_phone.items() if i == interval)
+            )
             under = model.new_int_var(0, max(0, required), f"under[{group.id},{interval}]")
             over = model.new_int_var(0, cap, f"over[{group.id},{interval}]")
             model.add(supply + under - over == required)
