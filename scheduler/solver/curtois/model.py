@@ -27,7 +27,14 @@ class Penalty:
 
 
 class RosterVariables:
-    """The decision variables, addressed by employee id, day and shift id."""
+    """The decision variables, addressed by employee id, day and shift id.
+
+    A shift literal exists only where the employee could work that shift that day: none for a
+    shift type the employee may never work (MaxShifts 0) or on a fixed day off. On the largest
+    instances (150 employees x 364 days x up to 32 shift types) this keeps the model buildable;
+    the rules treat a missing literal as the constant 0, and max_shifts_per_type and days_off
+    document why it is missing.
+    """
 
     def __init__(self, instance: Instance, model: cp_model.CpModel) -> None:
         self.instance = instance
@@ -35,19 +42,38 @@ class RosterVariables:
         self.working: dict[tuple[str, int], cp_model.IntVar] = {}
         for employee in instance.employees:
             e = employee.employee_id
+            allowed = [
+                s
+                for s in instance.shift_ids
+                if employee.max_shifts_of(s, instance.horizon_days) > 0
+            ]
             for day in instance.days:
                 self.working[e, day] = model.new_bool_var(f"work[{e},{day}]")
-                for shift_id in instance.shift_ids:
+                if day in employee.days_off:
+                    continue
+                for shift_id in allowed:
                     self.assigned[e, day, shift_id] = model.new_bool_var(f"x[{e},{day},{shift_id}]")
 
+    def can_work(self, employee_id: str, day: int, shift_id: str) -> bool:
+        return (employee_id, day, shift_id) in self.assigned
+
     def shift(self, employee_id: str, day: int, shift_id: str) -> cp_model.IntVar:
+        """The shift literal; only where can_work() holds."""
         return self.assigned[employee_id, day, shift_id]
+
+    def shift_or_zero(self, employee_id: str, day: int, shift_id: str) -> cp_model.IntVar | int:
+        """The shift literal, or 0 where the employee can never work that shift that day."""
+        return self.assigned.get((employee_id, day, shift_id), 0)
 
     def works(self, employee_id: str, day: int) -> cp_model.IntVar:
         return self.working[employee_id, day]
 
     def day_shifts(self, employee_id: str, day: int) -> list[cp_model.IntVar]:
-        return [self.assigned[employee_id, day, s] for s in self.instance.shift_ids]
+        return [
+            self.assigned[employee_id, day, s]
+            for s in self.instance.shift_ids
+            if (employee_id, day, s) in self.assigned
+        ]
 
     def roster(self, value: Callable[[cp_model.IntVar], int]) -> Roster:
         """Read a roster from a solver (pass ``solver.value``) or any variable valuation."""
@@ -87,25 +113,29 @@ def forbidden_successions(instance: Instance, x: RosterVariables, model: cp_mode
         e = employee.employee_id
         for day in range(instance.horizon_days - 1):
             for shift in instance.shifts:
-                if shift.forbidden_next:
-                    followers = [x.shift(e, day + 1, t) for t in sorted(shift.forbidden_next)]
+                if not x.can_work(e, day, shift.shift_id):
+                    continue
+                followers = [
+                    x.shift(e, day + 1, t)
+                    for t in sorted(shift.forbidden_next)
+                    if x.can_work(e, day + 1, t)
+                ]
+                if followers:
                     model.add(x.shift(e, day, shift.shift_id) + sum(followers) <= 1)
 
 
 def max_shifts_per_type(instance: Instance, x: RosterVariables, model: cp_model.CpModel) -> None:
     """Per employee and shift type, at most MaxShifts days of that type (0 = never).
 
-    Kind: hard.  Validator: check_max_shifts_per_type.
+    Kind: hard.  Encoding: a cardinality constraint; MaxShifts 0 creates no literal at all
+    (see RosterVariables).  Validator: check_max_shifts_per_type.
     """
     for employee in instance.employees:
         e = employee.employee_id
         for shift_id in instance.shift_ids:
             limit = employee.max_shifts_of(shift_id, instance.horizon_days)
-            shifts = [x.shift(e, d, shift_id) for d in instance.days]
-            if limit == 0:
-                for var in shifts:
-                    model.add(var == 0)
-            elif limit < instance.horizon_days:
+            shifts = [x.shift(e, d, shift_id) for d in instance.days if x.can_work(e, d, shift_id)]
+            if len(shifts) > limit:
                 model.add(sum(shifts) <= limit)
 
 
@@ -120,6 +150,7 @@ def total_minutes(instance: Instance, x: RosterVariables, model: cp_model.CpMode
             s.length_minutes * x.shift(e, d, s.shift_id)
             for d in instance.days
             for s in instance.shifts
+            if x.can_work(e, d, s.shift_id)
         )
         model.add_linear_constraint(minutes, employee.min_total_minutes, employee.max_total_minutes)
 
@@ -217,7 +248,8 @@ def max_weekends(instance: Instance, x: RosterVariables, model: cp_model.CpModel
 def days_off(instance: Instance, x: RosterVariables, model: cp_model.CpModel) -> None:
     """No shift on the employee's fixed days off.
 
-    Kind: hard.  Validator: check_days_off.
+    Kind: hard.  Encoding: no shift literal exists on a day off (see RosterVariables) and the
+    day's "works" literal is 0.  Validator: check_days_off.
     """
     for employee in instance.employees:
         for day in sorted(employee.days_off):
@@ -249,7 +281,7 @@ def shift_on_requests(
         Penalty(
             f"shift on request {r.employee_id} day {r.day} {r.shift_id}",
             r.weight,
-            1 - x.shift(r.employee_id, r.day, r.shift_id),
+            1 - x.shift_or_zero(r.employee_id, r.day, r.shift_id),
         )
         for r in instance.shift_on_requests
     ]
@@ -263,7 +295,7 @@ def shift_off_requests(
         Penalty(
             f"shift off request {r.employee_id} day {r.day} {r.shift_id}",
             r.weight,
-            x.shift(r.employee_id, r.day, r.shift_id),
+            x.shift_or_zero(r.employee_id, r.day, r.shift_id),
         )
         for r in instance.shift_off_requests
     ]
@@ -278,7 +310,11 @@ def cover(instance: Instance, x: RosterVariables, model: cp_model.CpModel) -> li
     penalties = []
     employees = len(instance.employees)
     for c in instance.cover:
-        staffed = sum(x.shift(e.employee_id, c.day, c.shift_id) for e in instance.employees)
+        staffed = sum(
+            x.shift(e.employee_id, c.day, c.shift_id)
+            for e in instance.employees
+            if x.can_work(e.employee_id, c.day, c.shift_id)
+        )
         under = model.new_int_var(0, c.requirement, f"under[{c.day},{c.shift_id}]")
         over = model.new_int_var(0, employees, f"over[{c.day},{c.shift_id}]")
         model.add(staffed - c.requirement == over - under)

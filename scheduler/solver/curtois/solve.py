@@ -31,6 +31,7 @@ time limits.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -61,10 +62,13 @@ class SolveConfig:
     # Share of the time limit given to the full model before large-neighbourhood search starts
     # (earlier when the full model is proven optimal).
     full_model_share: float = 0.25
+    # ...and it stops early once it has a roster and has not improved it for this share of the
+    # time limit: on mid-sized instances the neighbourhoods improve much faster than it does.
+    full_model_stall_share: float = 0.05
     # Longest single neighbourhood solve; short solves mean many neighbourhoods per minute.
     neighbourhood_seconds: float = 2.0
-    # CP-SAT linearisation: 2 puts the run clauses into the LP, which is what makes the bound
-    # (and the sub-problem proofs) strong on this benchmark.
+    # CP-SAT linearisation of single-worker solves (the neighbourhoods): 2 puts the run clauses
+    # into the LP, which is what makes the sub-problem proofs fast on this benchmark.
     linearization_level: int = 2
     use_large_neighbourhood_search: bool = True
     log_search_progress: bool = False
@@ -111,12 +115,14 @@ def _configure(
     parameters.max_time_in_seconds = max(seconds, 0.01)
     parameters.num_workers = workers
     parameters.random_seed = seed
-    parameters.linearization_level = config.linearization_level
     parameters.log_search_progress = config.log_search_progress
     if workers > 1:
-        # One full-model worker with the complete LP; the other threads go to CP-SAT's LNS and
-        # first-solution heuristics rather than to weaker full-model workers.
+        # One full-model worker with the complete LP (max_lp is linearisation level 2); the
+        # other threads go to CP-SAT's own LNS and first-solution heuristics, which keep the
+        # default, cheaper LP (level 2 for them too was measured worse on larger instances).
         parameters.subsolvers.append("max_lp")
+    else:
+        parameters.linearization_level = config.linearization_level
 
 
 def _values(solver: cp_model.CpSolver, model: cp_model.CpModel) -> dict[int, int]:
@@ -124,15 +130,44 @@ def _values(solver: cp_model.CpSolver, model: cp_model.CpModel) -> dict[int, int
     return {index: int(response.solution[index]) for index in range(len(model.proto.variables))}
 
 
-class _FirstSolutionTimer(cp_model.CpSolverSolutionCallback):
-    def __init__(self, stopwatch: _Stopwatch) -> None:
+class _FullModelWatch(cp_model.CpSolverSolutionCallback):
+    """Times the first roster and stops the full-model run once it stalls."""
+
+    def __init__(self, stopwatch: _Stopwatch, stall_seconds: float | None) -> None:
         super().__init__()
         self.stopwatch = stopwatch
+        self.stall_seconds = stall_seconds
         self.first_seconds: float | None = None
+        self.last_improvement_seconds: float | None = None
+        self._done = threading.Event()
 
     def on_solution_callback(self) -> None:
+        now = self.stopwatch.elapsed()
         if self.first_seconds is None:
-            self.first_seconds = self.stopwatch.elapsed()
+            self.first_seconds = now
+        self.last_improvement_seconds = now
+
+    def solve(self, solver: cp_model.CpSolver, model: cp_model.CpModel) -> cp_model.CpSolverStatus:
+        """Run the solver, stopping it from a watcher thread when the search stalls."""
+        self._done.clear()
+        watcher = threading.Thread(target=self._watch, args=(solver,), daemon=True)
+        watcher.start()
+        try:
+            return solver.solve(model, self)
+        finally:
+            self._done.set()
+            watcher.join()
+
+    def _watch(self, solver: cp_model.CpSolver) -> None:
+        while not self._done.wait(0.1):
+            last = self.last_improvement_seconds
+            if (
+                self.stall_seconds is not None
+                and last is not None
+                and self.stopwatch.elapsed() - last > self.stall_seconds
+            ):
+                solver.stop_search()
+                return
 
 
 @dataclass(frozen=True)
@@ -147,6 +182,9 @@ class _NeighbourhoodKind:
     name: str
     choose: Callable[[float], _Neighbourhood]  # size (0-1] -> what to free
     size: float  # adapted: grows after sub-solves proven optimal, shrinks after timeouts
+    # Recent success rate (moving average of "improved the incumbent"); kinds are drawn in
+    # proportion to it, so a kind that stops paying off on an instance fades out.
+    success: float = 0.5
     tried: int = 0
     improved: int = 0
 
@@ -159,6 +197,10 @@ class _LargeNeighbourhoodSearch:
     SHRINK = 0.85
     # Share of windows centred on a costly day instead of placed uniformly.
     TARGETED_SHARE = 0.5
+    # Kind selection: weight of the latest outcome in the success average, and the floor that
+    # keeps every kind in play.
+    SUCCESS_MEMORY = 0.2
+    MIN_SUCCESS = 0.05
 
     def __init__(
         self,
@@ -179,7 +221,7 @@ class _LargeNeighbourhoodSearch:
         for (e, day, _shift), var in built.variables.assigned.items():
             self.cell_variables.setdefault((e, day), []).append(var.index)
         for (e, day), var in built.variables.working.items():
-            self.cell_variables[e, day].append(var.index)
+            self.cell_variables.setdefault((e, day), []).append(var.index)
         self.kinds = [
             _NeighbourhoodKind("employees", self._employees, 0.3),
             _NeighbourhoodKind("days", self._days, 0.3),
@@ -194,19 +236,22 @@ class _LargeNeighbourhoodSearch:
         """What each day costs in the incumbent (cover lines and requests of that day)."""
         values = self.incumbent.values
         assigned = self.built.variables.assigned
+
+        def works_shift(employee_id: str, day: int, shift_id: str) -> int:
+            var = assigned.get((employee_id, day, shift_id))
+            return values[var.index] if var is not None else 0
+
         costs = [0] * self.instance.horizon_days
         for c in self.instance.cover:
-            staffed = sum(values[assigned[e, c.day, c.shift_id].index] for e in self.employee_ids)
+            staffed = sum(works_shift(e, c.day, c.shift_id) for e in self.employee_ids)
             shortfall = c.requirement - staffed
             costs[c.day] += (
                 c.under_weight * shortfall if shortfall > 0 else -c.over_weight * shortfall
             )
         for r in self.instance.shift_on_requests:
-            costs[r.day] += r.weight * (
-                1 - values[assigned[r.employee_id, r.day, r.shift_id].index]
-            )
+            costs[r.day] += r.weight * (1 - works_shift(r.employee_id, r.day, r.shift_id))
         for r in self.instance.shift_off_requests:
-            costs[r.day] += r.weight * values[assigned[r.employee_id, r.day, r.shift_id].index]
+            costs[r.day] += r.weight * works_shift(r.employee_id, r.day, r.shift_id)
         return costs
 
     # neighbourhoods ---------------------------------------------------------------------------
@@ -291,7 +336,8 @@ class _LargeNeighbourhoodSearch:
     def _submit(
         self, pool: ThreadPoolExecutor
     ) -> tuple[Future[tuple[_Incumbent | None, bool]], _NeighbourhoodKind]:
-        kind = self.random.choice(self.kinds)
+        weights = [max(k.success, self.MIN_SUCCESS) for k in self.kinds]
+        kind = self.random.choices(self.kinds, weights=weights)[0]
         neighbourhood = kind.choose(kind.size)
         seconds = min(self.config.neighbourhood_seconds, self.stopwatch.remaining())
         seed = self.random.randrange(1 << 30)
@@ -311,13 +357,15 @@ class _LargeNeighbourhoodSearch:
                     found, optimal = future.result()
                     self.tried += 1
                     kind.tried += 1
+                    improved = found is not None and found.objective < self.incumbent.objective
                     # Equal moves are kept too: they let the search drift across plateaus.
                     if found is not None and found.objective <= self.incumbent.objective:
-                        if found.objective < self.incumbent.objective:
+                        if improved:
                             self.improved += 1
                             kind.improved += 1
                         self.incumbent = found
                         self.day_costs = self._day_costs()
+                    kind.success += self.SUCCESS_MEMORY * (float(improved) - kind.success)
                     kind.size *= self.GROW if optimal else self.SHRINK
                     kind.size = min(1.0, max(kind.size, self.MIN_SIZE))
                     if self.stopwatch.remaining() > 0.2:
@@ -337,8 +385,13 @@ def solve(instance: Instance, config: SolveConfig | None = None) -> SolveResult:
         full_seconds *= config.full_model_share
     solver = cp_model.CpSolver()
     _configure(solver, config, full_seconds, config.random_seed, workers=config.num_workers)
-    timer = _FirstSolutionTimer(stopwatch)
-    status = solver.solve(built.model, timer)
+    stall_seconds = (
+        config.full_model_stall_share * config.time_limit_seconds
+        if config.use_large_neighbourhood_search
+        else None
+    )
+    timer = _FullModelWatch(stopwatch, stall_seconds)
+    status = timer.solve(solver, built.model)
 
     if status == cp_model.INFEASIBLE:
         return SolveResult(SolveStatus.INFEASIBLE, None, None, None, stopwatch.elapsed(), None)
@@ -359,7 +412,8 @@ def solve(instance: Instance, config: SolveConfig | None = None) -> SolveResult:
             config.random_seed + 1,
             workers=config.num_workers,
         )
-        status = solver.solve(built.model, timer)
+        timer.stall_seconds = None
+        status = timer.solve(solver, built.model)
         if status == cp_model.INFEASIBLE:
             return SolveResult(SolveStatus.INFEASIBLE, None, None, None, stopwatch.elapsed(), None)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

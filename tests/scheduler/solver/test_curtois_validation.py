@@ -51,6 +51,11 @@ def roster_from(grid: dict[str, str], *extra: Assignment) -> Roster:
 def model_accepts(instance: Instance, roster: Roster) -> tuple[bool, int | None]:
     """Fix the roster in the CP-SAT model; (feasible, objective)."""
     built = build_model(instance)
+    if any(
+        not built.variables.can_work(a.employee_id, a.day, a.shift_id) for a in roster.assignments
+    ):
+        # The model has no literal for this assignment (banned shift type or fixed day off).
+        return False, None
     for (e, day, shift), var in built.variables.assigned.items():
         built.model.add(var == int(shift in roster.shifts_on(e, day)))
     solver = cp_model.CpSolver()
