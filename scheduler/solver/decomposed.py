@@ -24,213 +24,20 @@ from ortools.sat.python import cp_model
 
 from scheduler.solver import evaluate
 from scheduler.solver.config import SolverConfig
+from scheduler.solver.lines import LineBuilder
 from scheduler.solver.model import build_model, read_assignments
-from scheduler.solver.problem import Agent, Problem, ShiftRef, ShiftTemplate
+from scheduler.solver.problem import Agent, Problem, ShiftRef
 from scheduler.solver.solution import Assignment, Figures, Solution, SolveStatus
 from scheduler.solver.solve import finish
 
-UNDER_GAIN = 101  # construction: one under-covered interval filled, against one over-covered
-SUPERVISOR_GAIN = 10_000  # construction: one interval gaining its first supervisor
 
-
-class _AgentState:
-    def __init__(self, problem: Problem, agent: Agent) -> None:
-        self.agent = agent
-        self.shifts: dict[int, ShiftTemplate] = {}
-        for ref in problem.previous_tail:
-            if ref.agent_id == agent.id and ref.template_id is not None and ref.day < 0:
-                self.shifts[ref.day] = problem.template(ref.template_id)
-        self.nights = 0
-        self.weekends = 0
-
-
-def _line_ok(
-    problem: Problem,
-    state: _AgentState,
-    days: list[int],
-    work: list[int],
-    template: ShiftTemplate,
-    locks: dict[int, str | None],
-    weekend_index: dict[int, int],
-    weekend_flags: dict[int, bool],
-) -> bool:
-    policy = problem.policy
-    agent = state.agent
-    contract = agent.contract
-    for day, locked in locks.items():
-        if locked is None and day in work:
-            return False
-        if locked is not None and (day not in work or locked != template.id):
-            return False
-    if len(work) > contract.working_days_per_week:
-        return False
-    if len(work) * template.paid_minutes > contract.max_minutes_per_week:
-        return False
-    if len(days) == 7:
-        leave = sum(1 for d in days if d in agent.leave_days)
-        if len(work) < contract.min_working_days_per_week - leave:
-            return False
-        minimum = contract.min_minutes_per_week - leave * contract.max_minutes_per_day
-        if len(work) * template.paid_minutes < minimum:
-            return False
-    if not work:
-        return True
-    first = work[0]
-    for back in (1, 2):
-        previous = state.shifts.get(first - back)
-        if previous is not None:
-            if template.start_on(first) - previous.end_on(first - back) < policy.min_rest_minutes:
-                return False
-            if (
-                back == 1
-                and policy.forward_rotation
-                and template.rotation_class < previous.rotation_class
-            ):
-                return False
-    # Runs: the run reaching into this week, then the line's own runs.
-    limit = problem.max_consecutive_days(agent)
-    run = 0
-    day = days[0] - 1
-    while day in state.shifts:
-        run += 1
-        day -= 1
-    worked = set(work)
-    for d in days:
-        run = run + 1 if d in worked else 0
-        if run > limit:
-            return False
-    if template.is_night and policy.max_nights_per_28_days is not None:
-        earlier = sum(
-            1 for d, t in state.shifts.items() if t.is_night and days[0] - 27 <= d < days[0]
-        )
-        if earlier + len(work) > policy.max_nights_per_28_days:
-            return False
-    if policy.max_weekends_per_28_days is not None:
-        indexes = {weekend_index[d] for d in work if d in weekend_index}
-        for index in indexes:
-            earlier = sum(1 for k in range(index - 3, index) if weekend_flags.get(k))
-            if earlier + 1 > policy.max_weekends_per_28_days:
-                return False
-    return True
-
-
-def construct(problem: Problem, seed: int) -> list[Assignment]:
-    """Weekly lines, greedily, keeping every hard rule except supervisor coverage (which the
-    greedy targets first and the search then repairs)."""
-    rng = random.Random(seed)
-    horizon = problem.horizon
-    length = horizon.interval_minutes
-    groups = [g.id for g in problem.skill_groups]
-    need: dict[str, list[int]] = {}
-    for g in groups:
-        demand = problem.demand_for(g)
-        need[g] = list(demand.required) if demand else [0] * horizon.num_intervals
-    kinds = {a.id: tuple(sorted(problem.eligible_groups(a))) for a in problem.agents}
-    kind_list = sorted(set(kinds.values()))
-    positive = {
-        kind: [
-            UNDER_GAIN if any(need[g][i] > 0 for g in kind) else 0
-            for i in range(len(need[groups[0]]))
-        ]
-        for kind in kind_list
-        if kind
-    }
-    total_required = problem.total_required()
-    no_supervisor = [1 if r > 0 else 0 for r in total_required]
-    states = {a.id: _AgentState(problem, a) for a in problem.agents}
-    locks: dict[str, dict[int, str | None]] = defaultdict(dict)
-    for ref in problem.locked:
-        locks[ref.agent_id][ref.day] = ref.template_id
-    weekends = evaluate.weekends_of(problem)
-    weekend_index = {d: k for k, days in enumerate(weekends) for d in days}
-    weekend_flags: dict[str, dict[int, bool]] = defaultdict(dict)
-    night_prefs: dict[str, int] = defaultdict(int)
-    for pref in problem.preferences:
-        if pref.kind == "avoid_nights":
-            night_prefs[pref.agent_id] += pref.weight * problem.weights.preference
-    spans = {t.id: (t.start_minute // length, t.span_minutes // length) for t in problem.templates}
-    per_day = horizon.intervals_per_day
-    result: list[Assignment] = []
-    num_weeks = (horizon.num_days + 6) // 7
-    for week in range(num_weeks):
-        days = [d for d in horizon.week_days(week) if d < horizon.num_days]
-        order = list(problem.agents)
-        rng.shuffle(order)
-        order.sort(key=lambda a: (not a.is_supervisor, len(kinds[a.id]) > 1))
-        for agent in order:
-            state = states[agent.id]
-            kind = kinds[agent.id]
-            pos = positive.get(kind)
-            # Day-template gains on the residual demand.
-            gain: dict[tuple[int, str], int] = {}
-            for d in days:
-                for t in problem.templates:
-                    if not problem.can_work(agent, d, t):
-                        continue
-                    offset, span = spans[t.id]
-                    start = d * per_day + offset
-                    end = min(start + span, horizon.num_intervals)
-                    value = sum(pos[start:end]) - (end - start) if pos else 0
-                    if agent.is_supervisor and problem.policy.supervisor_coverage:
-                        value += SUPERVISOR_GAIN * sum(no_supervisor[start:end])
-                    if t.is_night:
-                        value -= night_prefs[agent.id] + problem.weights.fairness_nights * (
-                            state.nights
-                        )
-                    gain[(d, t.id)] = value
-            best: tuple[float, list[int], ShiftTemplate] | None = None
-            week_locks = {d: locks[agent.id][d] for d in days if d in locks[agent.id]}
-            patterns = range(len(days) - 1) if len(days) >= 2 else range(1)
-            candidates: list[tuple[list[int], ShiftTemplate]] = []
-            for p in patterns:
-                off = {days[p], days[p + 1]} if len(days) >= 2 else set()
-                for t in problem.templates:
-                    full = [d for d in days if d not in off and (d, t.id) in gain]
-                    candidates.append((full, t))
-                    if len(full) > 1:
-                        # One day shorter at either end: resets rotation, spares a night.
-                        candidates.append((full[1:], t))
-                        candidates.append((full[:-1], t))
-            for work, t in candidates:
-                if not _line_ok(
-                    problem, state, days, work, t, week_locks, weekend_index,
-                    weekend_flags[agent.id],
-                ):  # fmt: skip
-                    continue
-                score = sum(gain[(d, t.id)] for d in work) + rng.random()
-                if any(d in weekend_index for d in work):
-                    score -= problem.weights.fairness_weekends * state.weekends
-                if best is None or score > best[0]:
-                    best = (score, work, t)
-            if best is None:
-                continue  # no line keeps the rules: the agent is off this week
-            _, work, template = best
-            for d in work:
-                state.shifts[d] = template
-                start = template.start_on(d)
-                result.append(Assignment(agent.id, d, template.id, start, template.end_on(d)))
-                offset, span = spans[template.id]
-                first = d * per_day + offset
-                for i in range(first, min(first + span, horizon.num_intervals)):
-                    if agent.is_supervisor:
-                        no_supervisor[i] = 0
-                    if not kind:
-                        continue
-                    g = max(kind, key=lambda name: need[name][i])  # noqa: B023
-                    need[g][i] -= 1
-                    if need[g][i] == 0:
-                        for other in kind_list:
-                            if g in other and other:
-                                positive[other][i] = (
-                                    UNDER_GAIN if any(need[h][i] > 0 for h in other) else 0
-                                )
-            if template.is_night:
-                state.nights += len(work)
-            flagged = {weekend_index[d] for d in work if d in weekend_index}
-            for index in flagged:
-                weekend_flags[agent.id][index] = True
-            state.weekends += len(flagged)
-    return evaluate.place_breaks(problem, result)
+def construct(problem: Problem, seed: int, *, search_seconds: float = 0.0) -> list[Assignment]:
+    """Weekly lines built greedily, then ``search_seconds`` of ruin-and-recreate moves."""
+    builder = LineBuilder(problem, seed)
+    builder.build()
+    if search_seconds > 0:
+        builder.reinsert(time.monotonic() + search_seconds)
+    return builder.assignments()
 
 
 def _on_phone_counts(
@@ -402,7 +209,9 @@ def _hinted_objective(built, config: SolverConfig) -> float | None:  # type: ign
 
 def solve_decomposed(problem: Problem, config: SolverConfig) -> Solution:
     started = time.monotonic()
-    deadline = started + config.time_limit_seconds
+    # Keep a little time to fill coverage and penalties at the end.
+    reserve = min(5.0, 0.04 * config.time_limit_seconds)
+    deadline = started + config.time_limit_seconds - reserve
     if problem.previous_roster:
         # Repair at scale: start from the published roster minus what became impossible.
         agents = {a.id: a for a in problem.agents}
@@ -423,15 +232,23 @@ def solve_decomposed(problem: Problem, config: SolverConfig) -> Solution:
                     )  # fmt: skip
                 )
         assignments = evaluate.place_breaks(problem, start)
+        first_feasible = time.monotonic() - started
+        moves = 0
     else:
-        assignments = construct(problem, config.random_seed)
-    first_feasible = time.monotonic() - started
-    assignments, moves = improve(problem, assignments, config, deadline)
+        builder = LineBuilder(problem, config.random_seed)
+        builder.build()
+        first_feasible = time.monotonic() - started
+        # Most of the time to the fast line moves, the rest to CP-SAT neighbourhoods (which
+        # also place breaks and weigh preferences exactly).
+        left = deadline - time.monotonic()
+        moves = builder.reinsert(time.monotonic() + left * config.line_search_share)
+        assignments = builder.assignments()
+    assignments, lns_moves = improve(problem, assignments, config, deadline)
     seconds = time.monotonic() - started
     figures = Figures(
         seconds=seconds,
         first_feasible_seconds=first_feasible,
-        mode=f"decomposed ({moves} improving neighbourhoods)",
+        mode=f"decomposed ({moves} line moves, {lns_moves} improving neighbourhoods)",
     )
     solution = finish(problem, SolveStatus.FEASIBLE, assignments, figures)
     objective = float(solution.penalty_total())
