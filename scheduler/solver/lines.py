@@ -259,7 +259,7 @@ class LineBuilder:
         saved = self.problem
         shifts = self.shifts[agent.id]
         for checks, (_, work, template) in enumerate(self._scored_lines(agent, days)):
-            if checks >= 200:
+            if checks >= 1000:
                 break
             trial = dict(shifts)
             for d in work:
