@@ -42,7 +42,8 @@ def test_ci_reaches_redis_broker():
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_task_runs_on_a_real_worker_through_the_broker():
-    """A real Celery worker (in this process, solo pool) takes a staffing task from Redis."""
+    """A real Celery worker (in this process, solo pool) takes a staffing task from Redis and
+    its effect lands in the database."""
     broker = settings.TEST_CELERY_BROKER_URL
     if not broker:
         if IN_CI:
@@ -51,22 +52,53 @@ def test_task_runs_on_a_real_worker_through_the_broker():
     host = urlparse(broker)
     with socket.create_connection((host.hostname, host.port or 6379), timeout=3):
         pass
+    import datetime
+    import time
+
     from celery.contrib.testing.worker import start_worker
+    from django.utils import timezone
 
     from config.celery_app import app
+    from staffing.models import AgentSkill, CourseSkillGrant, Skill, TrainingRecord
     from staffing.tasks import skills_lapse_expired_task
+    from tests.factories import AgentFactory, TrainingSessionFactory
 
-    app.conf.update(
-        broker_url=broker,
-        result_backend=broker,
-        task_always_eager=False,
-        task_default_queue=f"test-{uuid.uuid4()}",
+    # given a skill granted by a certificate that has expired
+    agent = AgentFactory()
+    session = TrainingSessionFactory(starts_at=timezone.now() - datetime.timedelta(days=400))
+    CourseSkillGrant.objects.create(
+        course=session.course, skill=Skill.objects.get(code="cards"), proficiency=3
     )
+    record = TrainingRecord.objects.create(
+        agent=agent,
+        session=session,
+        status="passed",
+        completed_on=datetime.date(2025, 1, 1),
+        certificate_expires_on=datetime.date(2025, 12, 31),
+    )
+    skill = AgentSkill.objects.create(
+        agent=agent,
+        skill=Skill.objects.get(code="cards"),
+        proficiency=3,
+        valid_from=datetime.date(2025, 1, 1),
+        source="training",
+        training_record=record,
+    )
+    queue = f"test-{uuid.uuid4()}"
+    app.conf.update(broker_url=broker, task_always_eager=False)
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            result = skills_lapse_expired_task.apply_async(
-                kwargs={"today": "2030-01-01"}, queue=app.conf.task_default_queue
-            )
-            assert result.get(timeout=30) == 0
+        # when the lapse job goes through the broker to a worker
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=[queue]
+        ):
+            skills_lapse_expired_task.apply_async(kwargs={"today": "2026-01-05"}, queue=queue)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                skill.refresh_from_db()
+                if skill.valid_until is not None:
+                    break
+                time.sleep(0.2)
+        # then the worker applied it
+        assert skill.valid_until == datetime.date(2025, 12, 31)
     finally:
-        app.conf.update(task_always_eager=True, broker_url=settings.CELERY_BROKER_URL or None)
+        app.conf.update(task_always_eager=True)
