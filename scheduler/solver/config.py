@@ -20,7 +20,7 @@ class SolverConfig:
     lns_agents_per_neighbourhood: int = 8
     lns_seconds_per_neighbourhood: float = 2.0
     lns_days_per_neighbourhood: int = 3  # consecutive days freed (within one week)
-    line_search_share: float = 0.7  # decomposed: time to weekly-line moves before CP-SAT LNS
+    line_search_share: float = 0.85  # decomposed: time to weekly-line moves before CP-SAT LNS
     # OR-Tools MIP backend for the integer programs with strong LP relaxations (crews).
     mip_backend: str = "CBC"
     # Name the conflicting rules with assumption literals when the model is infeasible.

@@ -142,6 +142,7 @@ class LineBuilder:
         # Which group each agent-day-interval was counted for, to take a line out again.
         self.counted: dict[tuple[str, int], list[tuple[int, str]]] = {}
         self.agents = {a.id: a for a in problem.agents}
+        self.day_move_share = 0.6  # share of moves that move one day instead of a week
 
     # -- residual demand ---------------------------------------------------------------------
     def _cells(self, day: int, template: ShiftTemplate) -> range:
@@ -279,14 +280,56 @@ class LineBuilder:
         while time.monotonic() < deadline and movable:
             agent = self.rng.choice(movable)
             days = self._week_days(self.rng.randrange(weeks))
+            moves += 1
+            if self.rng.random() < self.day_move_share:
+                self._move_one_day(agent, days)
+                continue
             before = {d: self.shifts[agent.id][d] for d in days if d in self.shifts[agent.id]}
             for d in before:
                 self._remove(agent, d)
             if not self._place_best(agent, days):
                 for d, template in before.items():
                     self._add(agent, d, template)
-            moves += 1
         return moves
+
+    def _day_gain(self, agent: Agent, day: int, template: ShiftTemplate) -> float:
+        pos = self.positive.get(self.kinds[agent.id])
+        cells = self._cells(day, template)
+        value = float(sum(pos[cells.start : cells.stop]) - len(cells)) if pos else 0.0
+        if template.is_night:
+            value -= self.night_cost[agent.id]
+        return value
+
+    def _move_one_day(self, agent: Agent, days: list[int], max_checks: int = 30) -> None:
+        """Move one working day of the week to another template and/or another free day of
+        the week (the lines' single template becomes a start band)."""
+        shifts = self.shifts[agent.id]
+        worked = [d for d in days if d in shifts]
+        if not worked:
+            return
+        origin = self.rng.choice(worked)
+        original = shifts[origin]
+        self._remove(agent, origin)
+        options = []
+        for d in days:
+            if d in shifts:
+                continue
+            for t in self.problem.templates:
+                if self.problem.can_work(agent, d, t):
+                    options.append((self._day_gain(agent, d, t) + self.rng.random(), d, t))
+        options.sort(key=lambda option: -option[0])
+        for _, d, t in options[:max_checks]:
+            if d == origin and t.id == original.id:
+                break
+            trial = dict(shifts)
+            trial[d] = t
+            if agent_valid(
+                self.problem, agent, trial, self.tail[agent.id], self.weekends,
+                self.locks[agent.id],
+            ):  # fmt: skip
+                self._add(agent, d, t)
+                return
+        self._add(agent, origin, original)
 
     def assignments(self) -> list[Assignment]:
         result = []
