@@ -78,13 +78,30 @@ def improve(
     moves = 0
     iteration = 0
     total_required = problem.total_required()
+    kind_set = {kind for kind in kinds.values() if kind}
     while time.monotonic() < deadline - 0.5:
         iteration += 1
-        week = rng.randrange(num_weeks)
+        # Mostly around an interval with fewer agents on the phone than required in all.
+        short = [
+            i
+            for i in rng.sample(range(horizon.num_intervals), min(400, horizon.num_intervals))
+            if total_required[i] > sum(counts.get((kind, i), 0) for kind in kind_set)
+        ]
+        if short and rng.random() < 0.7:
+            target_day = short[0] // horizon.intervals_per_day
+            week = target_day // 7
+        else:
+            target_day = None
+            week = rng.randrange(num_weeks)
         week_days = [d for d in horizon.week_days(week) if d < horizon.num_days]
         span = min(config.lns_days_per_neighbourhood, len(week_days))
-        first_day = rng.randrange(len(week_days) - span + 1)
-        days = week_days[first_day : first_day + span]
+        if target_day is not None:
+            position = week_days.index(target_day)
+            low = max(0, min(position - span // 2, len(week_days) - span))
+            days = week_days[low : low + span]
+        else:
+            first_day = rng.randrange(len(week_days) - span + 1)
+            days = week_days[first_day : first_day + span]
         size = min(config.lns_agents_per_neighbourhood, len(problem.agents))
         gaps = [
             i
