@@ -179,15 +179,27 @@ def with_allocation(
 
 
 def place_breaks(problem: Problem, assignments: Iterable[Assignment]) -> list[Assignment]:
-    """Give each shift a break start in its window where the most agents are spare, so breaks
-    are staggered into over-covered intervals (greedy, one shift at a time)."""
+    """Give each shift a break start in its window where its skill groups are least short, so
+    breaks are staggered into over-covered intervals (greedy, one shift at a time).
+
+    Spare capacity of a group in an interval is the on-phone agents able to take it minus its
+    requirement, and of all groups together the on-phone agents minus the total requirement;
+    a break goes where the smallest spare capacity it touches is largest."""
     horizon = problem.horizon
-    total_required = problem.total_required()
-    surplus = [-r for r in total_required]
+    kinds = {a.id: tuple(sorted(problem.eligible_groups(a))) for a in problem.agents}
+    spare: dict[str, list[int]] = {}
+    for group in problem.skill_groups:
+        demand = problem.demand_for(group.id)
+        required = demand.required if demand else (0,) * horizon.num_intervals
+        spare[group.id] = [-r for r in required]
+    total = [-r for r in problem.total_required()]
     items = list(assignments)
     for a in items:
+        kind = kinds.get(a.agent_id, ())
         for i in horizon.intervals_between(a.start_minute, a.end_minute):
-            surplus[i] += 1
+            total[i] += 1
+            for g in kind:
+                spare[g][i] += 1
     placed = []
     for a in sorted(items, key=lambda s: (s.start_minute, s.agent_id)):
         template = problem.template(a.template_id)
@@ -195,16 +207,24 @@ def place_breaks(problem: Problem, assignments: Iterable[Assignment]) -> list[As
         if not offsets:
             placed.append(a)
             continue
+        kind = kinds.get(a.agent_id, ())
 
-        def score(offset: int, a: Assignment = a, template=template) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+        def score(
+            offset: int, a: Assignment = a, template=template, kind=kind
+        ) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
             begin = a.start_minute + offset
             cells = list(horizon.intervals_between(begin, begin + template.break_minutes))
-            return (min((surplus[i] for i in cells), default=10**9), -offset)
+            if not cells:
+                return (10**9, 10**9, -offset)
+            by_group = min((spare[g][i] for g in kind for i in cells), default=10**9)
+            return (min(by_group, 0), min(total[i] for i in cells), -offset)
 
         best = max(offsets, key=score)
         begin = a.start_minute + best
         for i in horizon.intervals_between(begin, begin + template.break_minutes):
-            surplus[i] -= 1
+            total[i] -= 1
+            for g in kind:
+                spare[g][i] -= 1
         placed.append(
             Assignment(a.agent_id, a.day, a.template_id, a.start_minute, a.end_minute, begin)
         )
