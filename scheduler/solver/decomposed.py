@@ -27,8 +27,17 @@ from scheduler.solver.config import SolverConfig
 from scheduler.solver.lines import LineBuilder
 from scheduler.solver.model import build_model, read_assignments
 from scheduler.solver.problem import Agent, Problem, ShiftRef
-from scheduler.solver.solution import Assignment, Figures, Solution, SolveStatus
+from scheduler.solver.rules import HARD_RULES
+from scheduler.solver.solution import (
+    Assignment,
+    Conflict,
+    Figures,
+    InfeasibilityReport,
+    Solution,
+    SolveStatus,
+)
 from scheduler.solver.solve import finish
+from scheduler.solver.validation import check_roster
 
 
 def construct(problem: Problem, seed: int, *, search_seconds: float = 0.0) -> list[Assignment]:
@@ -269,4 +278,25 @@ def solve_decomposed(problem: Problem, config: SolverConfig) -> Solution:
     )
     solution = finish(problem, SolveStatus.FEASIBLE, assignments, figures)
     objective = float(solution.penalty_total())
-    return replace(solution, figures=replace(figures, objective=objective))
+    solution = replace(solution, figures=replace(figures, objective=objective))
+    # A heuristic start can miss a hard rule (say, too few supervisors for round-the-clock
+    # cover): never hand such a roster out as feasible.
+    broken = check_roster(problem, solution, rules=sorted(HARD_RULES))
+    if broken:
+        conflicts = tuple(
+            Conflict(
+                (v.rule,),
+                v.message,
+                (v.day,) if v.day is not None else (),
+                (v.agent_id,) if v.agent_id else (),
+            )  # fmt: skip
+            for v in broken[:50]
+        )
+        return Solution(
+            SolveStatus.TIMED_OUT,
+            figures=replace(figures, seconds=time.monotonic() - started),
+            infeasibility=InfeasibilityReport(
+                conflicts, ("no valid roster found within the limit; try the exact mode",)
+            ),
+        )
+    return solution

@@ -237,8 +237,15 @@ def check_supervisor_coverage(problem: Problem, solution: Solution) -> list[Viol
     out = []
     for interval, required in enumerate(problem.total_required()):
         if required > 0 and interval not in on_duty:
-            day = interval * problem.horizon.interval_minutes // MINUTES_PER_DAY
-            out.append(Violation("supervisor_coverage", f"interval {interval}", None, day))
+            minute = interval * problem.horizon.interval_minutes
+            day = minute // MINUTES_PER_DAY
+            when = problem.horizon.date_of(day).strftime("%b %d")
+            clock = f"{minute % MINUTES_PER_DAY // 60:02d}:{minute % 60:02d}"
+            out.append(
+                Violation(
+                    "supervisor_coverage", f"{when} {clock}: no supervisor on duty", None, day
+                )
+            )
     return out
 
 

@@ -32,6 +32,26 @@ def test_construction_alone_keeps_every_rule():
     assert weeks_without_two_days_off(problem, solution) == 0.0
 
 
+def test_a_supervisor_leaving_inside_the_notice_window_is_reported_not_hidden():
+    # given a published roster whose day-0 supervisor leaves, with no change allowed on day 0
+    problem = _center()
+    published = solve_roster(problem, replace(CONFIG, time_limit_seconds=1.5))
+    supervisors = {a.id for a in problem.agents if a.is_supervisor}
+    night = min(
+        (a for a in published.assignments if a.agent_id in supervisors and a.day == 0),
+        key=lambda a: a.start_minute,
+    )
+    change = RosterChange(agents_leaving=(night.agent_id,), notice_until_minute=1440)
+    # when
+    repaired = repair_roster(problem, published, change, replace(CONFIG, time_limit_seconds=2))
+    # then either the gap is covered by someone already on duty, or it is named
+    if not repaired.has_roster:
+        assert repaired.infeasibility is not None
+        assert {"supervisor_coverage"} <= {
+            r for c in repaired.infeasibility.conflicts for r in c.rules
+        }
+
+
 def test_search_returns_a_valid_roster_no_worse_than_the_start():
     # given
     problem = _center()
@@ -49,7 +69,8 @@ def test_search_returns_a_valid_roster_no_worse_than_the_start():
 def test_repair_at_scale_starts_from_the_published_roster():
     problem = _center()
     published = solve_roster(problem, replace(CONFIG, time_limit_seconds=1.5))
-    leaving = published.assignments[0].agent_id
+    supervisors = {a.id for a in problem.agents if a.is_supervisor}
+    leaving = next(a.agent_id for a in published.assignments if a.agent_id not in supervisors)
     repaired = repair_roster(
         problem,
         published,
