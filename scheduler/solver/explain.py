@@ -112,14 +112,22 @@ def explain_infeasible(problem: Problem, config: SolverConfig) -> InfeasibilityR
     if status == cp_model.INFEASIBLE:
         in_core = set(solver.sufficient_assumptions_for_infeasibility())
         core = [key for key, lit in guards.items() if lit.index in in_core]
+    locked_days: dict[str, list[int]] = {}
+    for ref in problem.locked:
+        locked_days.setdefault(ref.agent_id, []).append(ref.day)
     for rule, agent_id in core:
+        days = tuple(sorted(locked_days.get(agent_id, []))) if agent_id else ()
+        where = f" for {agent_id}" if agent_id else ""
+        if days:
+            names = ", ".join(_day_name(problem, d) for d in days)
+            where += f" (locked on {names})"
         conflicts.append(
             Conflict(
                 (rule,),
-                f"rule {rule}" + (f" for {agent_id}" if agent_id else "") + " is in the conflict",
-                (),
+                f"rule {rule}{where} is in the conflict",
+                days,
                 (agent_id,) if agent_id else (),
-            )
+            )  # fmt: skip
         )
     relaxations = []
     for key in core[:12]:
