@@ -96,7 +96,16 @@ def improve(
             for i in rng.sample(range(horizon.num_intervals), min(400, horizon.num_intervals))
             if total_required[i] > sum(counts.get((kind, i), 0) for kind in kind_set)
         ]
-        if short and rng.random() < 0.7:
+        supervisor_gaps = [
+            i
+            for i, required in enumerate(total_required)
+            if problem.policy.supervisor_coverage and required > 0 and on_duty.get(i, 0) == 0
+        ]
+        if supervisor_gaps:
+            # A hard rule is broken: free the supervisors around the first gap.
+            target_day = rng.choice(supervisor_gaps) // horizon.intervals_per_day
+            week = target_day // 7
+        elif short and rng.random() < 0.7:
             target_day = short[0] // horizon.intervals_per_day
             week = target_day // 7
         else:
@@ -123,7 +132,9 @@ def improve(
         ]
         pool = list(problem.agents)
         chosen: list[Agent] = []
-        if gaps and supervisors:
+        if supervisor_gaps and supervisors:
+            chosen = rng.sample(supervisors, min(len(supervisors), max(size, 12)))
+        elif gaps and supervisors:
             chosen = rng.sample(supervisors, min(len(supervisors), max(2, size // 2)))
         # Agents of one kind swap work best together: draw around a random agent's kind.
         anchor = rng.choice(pool)
@@ -263,11 +274,13 @@ def solve_decomposed(problem: Problem, config: SolverConfig) -> Solution:
     else:
         builder = LineBuilder(problem, config.random_seed)
         builder.build()
+        builder.repair_supervisors(started + config.time_limit_seconds * 0.25)
         first_feasible = time.monotonic() - started
         # Most of the time to the fast line moves, the rest to CP-SAT neighbourhoods (which
         # also place breaks and weigh preferences exactly).
         left = deadline - time.monotonic()
         moves = builder.reinsert(time.monotonic() + left * config.line_search_share)
+        builder.repair_supervisors(deadline)
         assignments = builder.assignments()
     assignments, lns_moves = improve(problem, assignments, config, deadline)
     seconds = time.monotonic() - started

@@ -331,6 +331,77 @@ class LineBuilder:
                 return
         self._add(agent, origin, original)
 
+    def _gap_count(self) -> int:
+        return sum(
+            1 for i, is_open in enumerate(self.open) if is_open and self.supervisors_on[i] == 0
+        )
+
+    def repair_supervisors(self, deadline: float) -> int:
+        """Close intervals without a supervisor: move one of a supervisor's days (or add one
+        within the contract) so that it spans the gap, when the rules allow and fewer gaps
+        remain. Returns the gaps left."""
+        if not self.problem.policy.supervisor_coverage:
+            return 0
+        supervisors = [a for a in self.problem.agents if a.is_supervisor]
+        gaps = self._gap_count()
+        stalled: set[int] = set()
+        while gaps and time.monotonic() < deadline:
+            targets = [
+                i
+                for i, is_open in enumerate(self.open)
+                if is_open and self.supervisors_on[i] == 0 and i not in stalled
+            ]
+            if not targets:
+                break
+            target = targets[0]
+            if not self._close_gap(target, supervisors, gaps):
+                stalled.add(target)
+            gaps = self._gap_count()
+        return gaps
+
+    def _close_gap(self, interval: int, supervisors: list[Agent], gaps: int) -> bool:
+        problem = self.problem
+        day_of_gap = interval // self.per_day
+        order = list(supervisors)
+        self.rng.shuffle(order)
+        for agent in order:
+            shifts = self.shifts[agent.id]
+            for day in (day_of_gap, day_of_gap - 1):
+                if not 0 <= day < problem.horizon.num_days:
+                    continue
+                week = self._week_days(day // 7)
+                origins: list[int | None] = [None] + [d for d in week if d in shifts]
+                for template in problem.templates:
+                    if interval not in self._cells(day, template):
+                        continue
+                    if not problem.can_work(agent, day, template):
+                        continue
+                    for origin in origins:
+                        if origin is None and day in shifts:
+                            continue
+                        if origin is not None and day in shifts and origin != day:
+                            continue
+                        trial = dict(shifts)
+                        if origin is not None:
+                            del trial[origin]
+                        trial[day] = template
+                        if not agent_valid(
+                            problem, agent, trial, self.tail[agent.id], self.weekends,
+                            self.locks[agent.id],
+                        ):  # fmt: skip
+                            continue
+                        before = dict(shifts)
+                        if origin is not None:
+                            self._remove(agent, origin)
+                        self._add(agent, day, template)
+                        if self._gap_count() < gaps:
+                            return True
+                        self._remove(agent, day)
+                        for d, t in before.items():
+                            if d not in shifts:
+                                self._add(agent, d, t)
+        return False
+
     def assignments(self) -> list[Assignment]:
         result = []
         for agent_id, shifts in self.shifts.items():
