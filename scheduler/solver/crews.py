@@ -34,6 +34,11 @@ def crews_supported(problem: Problem) -> str | None:
     horizon = problem.horizon
     if not horizon.cyclic or horizon.num_days != 7:
         return "the crew model needs a cyclic 7-day horizon"
+    return interchangeable_reason(problem)
+
+
+def interchangeable_reason(problem: Problem) -> str | None:
+    """None when all agents are interchangeable and nothing is personal, else why not."""
     contracts = {a.contract for a in problem.agents}
     kinds = {problem.eligible_groups(a) for a in problem.agents}
     if len(contracts) != 1 or len(kinds) != 1:

@@ -58,6 +58,10 @@ def solve_roster(problem: Problem, config: SolverConfig | None = None) -> Soluti
         from scheduler.solver.crews import solve_cyclic_crews
 
         return solve_cyclic_crews(problem, config)
+    if mode == "rotation":
+        from scheduler.solver.rotation import solve_rotation
+
+        return solve_rotation(problem, config)
     return solve_exact(problem, config)
 
 
