@@ -1,4 +1,4 @@
-"""Demo demand: six queues on the demo sites and a year of interval history each.
+"""Demo demand: seven queues on the demo sites and a year of interval history each.
 
 History is generated, not copied: an intraday shape per channel (two peaks for voice, a later
 evening tail for chat, office hours for email), a weekly rhythm, Chinese public holidays (the
@@ -44,9 +44,11 @@ class DemoQueue:
     office_hours: bool = False  # open 08:00-20:00 every day
 
 
+# Volumes are set so that, as in a real center, the agents required are about 80% of the
+# demo agents' contracted hours, spread over the skill groups the demo teams can serve.
 QUEUES = (
     DemoQueue(
-        "sh-hotline", "Hotline (Mandarin)", "sh", Channel.VOICE, ("voice", "mandarin"), 5200, 260
+        "sh-hotline", "Hotline (Mandarin)", "sh", Channel.VOICE, ("voice", "mandarin"), 1150, 260
     ),
     DemoQueue(
         "sh-cards",
@@ -54,7 +56,7 @@ QUEUES = (
         "sh",
         Channel.VOICE,
         ("voice", "mandarin", "cards"),
-        2400,
+        480,
         320,
         (("patience_seconds", 120),),
     ),
@@ -64,7 +66,7 @@ QUEUES = (
         "sh",
         Channel.CHAT,
         ("chat", "mandarin"),
-        1800,
+        430,
         540,
         (("chat_concurrency", 3), ("target_answer_seconds", 30)),
     ),
@@ -74,10 +76,13 @@ QUEUES = (
         "sh",
         Channel.EMAIL,
         ("email", "mandarin"),
-        600,
+        210,
         420,
         (("email_response_hours", Decimal("8")), ("target_service_level_percent", 90)),
         office_hours=True,
+    ),
+    DemoQueue(
+        "gz-hotline", "Hotline (Cantonese)", "gz", Channel.VOICE, ("voice", "cantonese"), 480, 260
     ),
     DemoQueue(
         "gz-english",
@@ -85,7 +90,7 @@ QUEUES = (
         "gz",
         Channel.VOICE,
         ("voice", "english"),
-        700,
+        150,
         340,
         office_hours=True,
     ),
@@ -95,7 +100,7 @@ QUEUES = (
         "gz",
         Channel.VOICE,
         ("voice", "complaints"),
-        500,
+        100,
         480,
         (("target_service_level_percent", 90), ("max_asa_seconds", 30)),
         office_hours=True,

@@ -85,12 +85,13 @@ TEAMS = [
     ),
 ]
 
-# Per team of 25: 1 team lead, 1 supervisor, 5 senior, 8 intermediate, 10 junior.
+# Per team of 25: 1 team lead, 2 floor supervisors, 5 senior, 8 intermediate, 9 junior. A
+# supervisor-level agent is on duty around the clock, so each site needs enough of them.
 LEVEL_MIX = (
-    [Level.TEAM_LEAD, Level.SUPERVISOR]
+    [Level.TEAM_LEAD, Level.SUPERVISOR, Level.SUPERVISOR]
     + [Level.SENIOR] * 5
     + [Level.INTERMEDIATE] * 8
-    + [Level.JUNIOR] * 10
+    + [Level.JUNIOR] * 9
 )
 
 CONTRACTS = [
