@@ -1,27 +1,36 @@
 """Solve a Curtois & Qu instance: CP-SAT on the full model, then large-neighbourhood search.
 
-What matters on these models (measured on Instances 1-4, 2 cores):
+What matters on these models (measured on Instances 1-4 and on synthetic instances of the
+size of Instances 5-12, 2 shared cores):
 
 - the linear relaxation of the run rules is weak unless CP-SAT linearises every constraint
-  (``linearization_level=2``): with it a single worker proves Instances 2 and 3 optimal in
-  seconds, while the default two-worker portfolio leaves the bound at a fraction of the
-  optimum; so the full model runs the ``max_lp`` worker plus CP-SAT's own LNS;
+  (``linearization_level=2``): with it Instances 2 and 3 are proven optimal in seconds, while
+  the default two-worker portfolio leaves the bound at a fraction of the optimum. The full
+  model therefore runs the ``max_lp`` worker plus CP-SAT's own LNS at the default level
+  (level 2 for every worker was worse on larger instances);
 - small sub-problems (a few employees over the whole horizon, every employee over a week) are
-  solved to optimality in tens of milliseconds by one worker with that relaxation, against
-  seconds to timeouts with the default portfolio.
+  solved to optimality in tens of milliseconds by one worker at level 2, against seconds to
+  timeouts with the default portfolio.
 
 The approach:
 
-1. a full-model CP-SAT run for a share of the time (proves the small instances optimal outright
-   and gives a first roster on the larger ones);
+1. a full-model CP-SAT run for a share of the time, stopped early once it stalls (proves the
+   small instances optimal outright and gives a good first roster on the larger ones: the
+   neighbourhoods descend much faster from there than from a first feasible roster);
 2. large-neighbourhood search: repeatedly free a part of the roster (a subset of employees over
-   the whole horizon, a window of days for every employee, or half the employees over a longer
-   window; windows are centred on costly days half of the time), fix everything else to the
-   incumbent, hint the incumbent, and let a single CP-SAT worker re-optimise the part; keep the
-   result when it is no worse. One sub-solve runs per configured worker, in threads (CP-SAT
-   releases the GIL), and every sub-solve result is a complete roster, so whichever finishes
-   is compared with the current incumbent. Neighbourhood sizes adapt: they grow while the
-   sub-problems are solved to optimality and shrink when they time out.
+   the whole horizon, a window of days for every employee, half the employees over a longer
+   window, or the whole roster with a cap on changed assignments; windows are centred on
+   costly days half of the time), fix everything else to the incumbent, hint the incumbent,
+   and let a single CP-SAT worker re-optimise the part; keep the result when it is no worse.
+   One sub-solve runs per configured worker, in threads (CP-SAT releases the GIL), and every
+   sub-solve result is a complete roster, so whichever finishes is compared with the current
+   incumbent. Neighbourhood sizes adapt (grow while sub-problems are solved to optimality,
+   shrink on timeouts) and kinds are drawn by their recent success.
+
+Tried and dropped: running the full model on one core for the whole time beside the
+neighbourhoods on the other. It proves Instance 4 optimal within the minute, but on the larger
+synthetic instances it ended 5-10% worse at 60 s (the neighbourhoods start from a poor first
+roster and get half the cores).
 
 With more than one worker the search is not reproducible run to run even with a fixed seed
 (thread timing decides which neighbourhood result lands first); with one worker it is, up to
