@@ -11,10 +11,10 @@ import random
 import pytest
 from ortools.sat.python import cp_model
 
-from scheduler.solver.curtois.model import build_model
+from scheduler.solver.curtois.model import HARD_RULES, build_model
 from scheduler.solver.curtois.parser import Instance, parse_instance_text
 from scheduler.solver.curtois.solution import Assignment, Roster
-from scheduler.solver.curtois.validation import check_roster
+from scheduler.solver.curtois.validation import HARD_RULE_CHECKS, check_roster
 from tests.scheduler.solver.test_curtois_parser import TINY_INSTANCE_TEXT
 
 # A valid roster of the tiny instance ("-" is a day off); it costs 303: three cover lines
@@ -193,3 +193,13 @@ def test_model_and_validator_agree_on_random_rosters():
             assert objective == report.objective
             agreements += 1
     assert agreements > 0, "no random roster was valid: the test checks nothing"
+
+
+def test_every_hard_rule_of_the_model_has_a_validator_check():
+    # when
+    model_rules = {rule.__name__ for rule in HARD_RULES}
+    checks = {check.__name__.removeprefix("check_") for check in HARD_RULE_CHECKS}
+
+    # then: the validator may check more (roster shape), never less
+    assert model_rules <= checks
+    assert {case.values[0] for case in BROKEN_CASES} == model_rules
