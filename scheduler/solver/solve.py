@@ -78,10 +78,29 @@ def solve_exact(problem: Problem, config: SolverConfig) -> Solution:
             figures=Figures(seconds=time.monotonic() - started, mode="exact"),
         )
     built = build_model(problem)
-    published = {(r.agent_id, r.day): r.template_id for r in problem.previous_roster}
+    # Start from the published roster (re-solves) or from the weekly-line construction.
+    start = {(r.agent_id, r.day): r.template_id for r in problem.previous_roster}
+    if not start and not problem.horizon.cyclic:
+        from scheduler.solver.lines import LineBuilder
+
+        builder = LineBuilder(problem, config.random_seed)
+        builder.build()
+        start = {
+            (agent_id, day): t.id
+            for agent_id, shifts in builder.shifts.items()
+            for day, t in shifts.items()
+        }
+        start.update(
+            {
+                (a.id, d): None
+                for a in problem.agents
+                for d in range(problem.horizon.num_days)
+                if (a.id, d) not in start
+            }
+        )
     for (agent_id, day, template_id), var in built.v.x.items():
-        if (agent_id, day) in published:
-            built.model.add_hint(var, published[(agent_id, day)] == template_id)
+        if (agent_id, day) in start:
+            built.model.add_hint(var, start[(agent_id, day)] == template_id)
     solver = cp_model.CpSolver()
     config.apply(solver)
     callback = _FirstSolution(started)
