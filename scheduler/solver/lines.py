@@ -143,12 +143,26 @@ class LineBuilder:
         self.counted: dict[tuple[str, int], list[tuple[int, str]]] = {}
         self.agents = {a.id: a for a in problem.agents}
         self.day_move_share = 0.6  # share of moves that move one day instead of a week
+        self._available: dict[tuple[str, int, str], bool] = {}
+        self._cell_cache: dict[tuple[int, str], range] = {}
+
+    def _can_work(self, agent: Agent, day: int, template: ShiftTemplate) -> bool:
+        key = (agent.id, day, template.id)
+        known = self._available.get(key)
+        if known is None:
+            known = self._available[key] = self.problem.can_work(agent, day, template)
+        return known
 
     # -- residual demand ---------------------------------------------------------------------
     def _cells(self, day: int, template: ShiftTemplate) -> range:
-        offset, span = self.spans[template.id]
-        first = day * self.per_day + offset
-        return range(first, min(first + span, self.problem.horizon.num_intervals))
+        key = (day, template.id)
+        cells = self._cell_cache.get(key)
+        if cells is None:
+            offset, span = self.spans[template.id]
+            first = day * self.per_day + offset
+            cells = range(first, min(first + span, self.problem.horizon.num_intervals))
+            self._cell_cache[key] = cells
+        return cells
 
     def _refresh(self, group: str, i: int) -> None:
         for kind in self.kind_list:
@@ -192,9 +206,10 @@ class LineBuilder:
         weights = problem.weights
         nights_so_far = sum(1 for t in self.shifts[agent.id].values() if t.is_night)
         gain: dict[tuple[int, str], float] = {}
+        night_penalty = self.night_cost[agent.id] + weights.fairness_nights * nights_so_far
         for d in days:
             for t in problem.templates:
-                if not problem.can_work(agent, d, t):
+                if not self._can_work(agent, d, t):
                     continue
                 cells = self._cells(d, t)
                 value = float(sum(pos[cells.start : cells.stop]) - len(cells)) if pos else 0.0
@@ -203,21 +218,26 @@ class LineBuilder:
                         1 for i in cells if self.open[i] and self.supervisors_on[i] == 0
                     )
                 if t.is_night:
-                    value -= self.night_cost[agent.id] + weights.fairness_nights * nights_so_far
+                    value -= night_penalty
                 gain[(d, t.id)] = value
         lines = []
         patterns = range(len(days) - 1) if len(days) >= 2 else range(1)
-        for p in patterns:
-            off = {days[p], days[p + 1]} if len(days) >= 2 else set()
-            for t in problem.templates:
-                full = [d for d in days if d not in off and (d, t.id) in gain]
-                variants = [full]
+        random = self.rng.random
+        for t in problem.templates:
+            usable = [(d, gain[(d, t.id)]) for d in days if (d, t.id) in gain]
+            if not usable:
+                continue
+            for p in patterns:
+                off = (days[p], days[p + 1]) if len(days) >= 2 else ()
+                full = [d for d, _ in usable if d not in off]
+                if not full:
+                    continue
+                total = sum(value for d, value in usable if d not in off)
+                lines.append((total + random(), full, t))
                 if len(full) > 1:
                     # One day shorter at either end: resets rotation, spares a night.
-                    variants += [full[1:], full[:-1]]
-                for work in variants:
-                    score = sum(gain[(d, t.id)] for d in work) + self.rng.random()
-                    lines.append((score, work, t))
+                    lines.append((total - gain[(full[0], t.id)] + random(), full[1:], t))
+                    lines.append((total - gain[(full[-1], t.id)] + random(), full[:-1], t))
         lines.sort(key=lambda line: -line[0])
         return lines
 
@@ -315,7 +335,7 @@ class LineBuilder:
             if d in shifts:
                 continue
             for t in self.problem.templates:
-                if self.problem.can_work(agent, d, t):
+                if self._can_work(agent, d, t):
                     options.append((self._day_gain(agent, d, t) + self.rng.random(), d, t))
         options.sort(key=lambda option: -option[0])
         for _, d, t in options[:max_checks]:
