@@ -101,7 +101,9 @@ Cell = tuple[str, int]  # (employee_id, day)
 
 @dataclass
 class _Incumbent:
-    values: dict[int, int]  # CP-SAT variable index -> value, for every variable of the model
+    # Value of every variable of the model, by CP-SAT variable index (a list, not a dict: the
+    # largest instances have over a million variables and several incumbents are alive).
+    values: list[int]
     objective: int
 
 
@@ -134,9 +136,8 @@ def _configure(
         parameters.linearization_level = config.linearization_level
 
 
-def _values(solver: cp_model.CpSolver, model: cp_model.CpModel) -> dict[int, int]:
-    response = solver.response_proto
-    return {index: int(response.solution[index]) for index in range(len(model.proto.variables))}
+def _values(solver: cp_model.CpSolver, model: cp_model.CpModel) -> list[int]:
+    return list(solver.response_proto.solution)[: len(model.proto.variables)]
 
 
 class _FullModelWatch(cp_model.CpSolverSolutionCallback):
@@ -331,9 +332,8 @@ class _LargeNeighbourhoodSearch:
                 for var in self.built.variables.assigned.values()
             ]
             model.add(sum(changes) <= neighbourhood.max_changes)
-        for index, value in values.items():
-            proto.solution_hint.vars.append(index)
-            proto.solution_hint.values.append(value)
+        proto.solution_hint.vars.extend(range(len(values)))
+        proto.solution_hint.values.extend(values)
         solver = cp_model.CpSolver()
         _configure(solver, self.config, seconds, seed, workers=1)
         status = solver.solve(model)
