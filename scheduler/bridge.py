@@ -224,11 +224,12 @@ def build_period_problem(
         solver.Demand(skill_group_id=group_id, required=tuple(demand[group_id][1]))
         for group_id in sorted(groups)
     )
+    templates = tuple(_solver_template(row) for row in template_rows.values())
 
     period = PeriodProblem(
         problem=solver.Problem(
             horizon=horizon,
-            templates=tuple(_solver_template(row) for row in template_rows.values()),
+            templates=templates,
             agents=(),
             skill_groups=skill_groups,
             demands=demands,
@@ -312,6 +313,7 @@ def build_period_problem(
                     )
                 )
 
+    demands = _drop_uncoverable(horizon, templates, tail, demands)
     holidays = frozenset(
         offset
         for offset in range(num_days)
@@ -340,6 +342,37 @@ def build_period_problem(
     if previous_version is not None:
         period.problem = solver_problem_with_previous(period, previous_version)
     return period
+
+
+def _drop_uncoverable(
+    horizon: solver.Horizon,
+    templates: tuple[solver.ShiftTemplate, ...],
+    tail: list[solver.ShiftRef],
+    demands: tuple[solver.Demand, ...],
+) -> tuple[solver.Demand, ...]:
+    """Zero the demand of intervals no shift of this period can reach.
+
+    With no previous roster carried in, the first hours of day 0 could only be covered by a
+    night shift of the day before; that cover belongs to the previous period, so neither the
+    coverage cost nor the supervisor rule should count those intervals here.
+    """
+    coverable = [False] * horizon.num_intervals
+    shifts = [(day, template) for day in range(horizon.num_days) for template in templates]
+    by_id = {template.id: template for template in templates}
+    shifts += [(ref.day, by_id[ref.template_id]) for ref in tail if ref.template_id in by_id]
+    for day, template in shifts:
+        for interval in horizon.intervals_between(template.start_on(day), template.end_on(day)):
+            coverable[interval] = True
+    if all(coverable):
+        return demands
+    return tuple(
+        solver.Demand(
+            skill_group_id=item.skill_group_id,
+            required=tuple(value if coverable[i] else 0 for i, value in enumerate(item.required)),
+            priority=item.priority,
+        )
+        for item in demands
+    )
 
 
 def solver_problem_with_previous(period: PeriodProblem, roster: Roster) -> solver.Problem:
