@@ -85,13 +85,15 @@ TEAMS = [
     ),
 ]
 
-# Per team of 25: 1 team lead, 2 floor supervisors, 5 senior, 8 intermediate, 9 junior. A
-# supervisor-level agent is on duty around the clock, so each site needs enough of them.
+# Per team of 25: 1 team lead, 3 floor supervisors, 5 senior, 8 intermediate, 8 junior. A
+# supervisor-level agent is on duty around the clock (about 5 people per 24/7 position once
+# rest days and leave are counted), so even the two-team site needs eight of them.
 LEVEL_MIX = (
-    [Level.TEAM_LEAD, Level.SUPERVISOR, Level.SUPERVISOR]
+    [Level.TEAM_LEAD]
+    + [Level.SUPERVISOR] * 3
     + [Level.SENIOR] * 5
     + [Level.INTERMEDIATE] * 8
-    + [Level.JUNIOR] * 9
+    + [Level.JUNIOR] * 8
 )
 
 CONTRACTS = [
