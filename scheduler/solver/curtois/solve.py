@@ -373,6 +373,7 @@ class _LargeNeighbourhoodSearch:
                 for var in self.built.variables.assigned.values()
             ]
             model.add(sum(changes) <= neighbourhood.max_changes)
+        model.clear_hints()  # the base model carries the first roster's hint
         proto.solution_hint.vars.extend(range(len(values)))
         proto.solution_hint.values.extend(values)
         solver = cp_model.CpSolver()
