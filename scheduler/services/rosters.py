@@ -210,6 +210,15 @@ class _ProgressReporter:
         self.started = time.monotonic()
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.objective: float | None = None
+        self.bound: float | None = None
+
+    def on_progress(self, seconds: float, objective: float | None, bound: float | None) -> None:
+        """Called from the solver's thread: only remember; the writer thread saves."""
+        if objective is not None:
+            self.objective = objective
+        if bound is not None:
+            self.bound = bound
 
     def __enter__(self) -> _ProgressReporter:
         if settings.SOLVER_PROGRESS_SECONDS > 0:
@@ -228,7 +237,9 @@ class _ProgressReporter:
             while not self.stop.wait(settings.SOLVER_PROGRESS_SECONDS):
                 used = (time.monotonic() - self.started) / self.budget
                 RosterRun.objects.filter(pk=self.run_id, status=RunStatus.RUNNING).update(
-                    progress_percent=min(99, int(used * 100))
+                    progress_percent=min(99, int(used * 100)),
+                    objective=self.objective,
+                    bound=self.bound,
                 )
         finally:
             connection.close()
@@ -309,8 +320,10 @@ def roster_figures(period: bridge.PeriodProblem, solution: solver.Solution) -> d
 
 
 def _solve(run: RosterRun, period: bridge.PeriodProblem) -> solver.Solution:
-    config = solver_config(run.time_limit_seconds)
-    with _ProgressReporter(run.pk, run.time_limit_seconds):
+    from dataclasses import replace
+
+    with _ProgressReporter(run.pk, run.time_limit_seconds) as reporter:
+        config = replace(solver_config(run.time_limit_seconds), on_progress=reporter.on_progress)
         if run.trigger == RunTrigger.REPAIR and run.base_roster is not None:
             published = bridge.solution_from_rows(
                 period, list(run.base_roster.assignments.select_related("agent", "template"))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -29,6 +30,16 @@ class SolverConfig:
     mip_backend: str = "CBC"
     # Name the conflicting rules with assumption literals when the model is infeasible.
     explain_infeasibility: bool = True
+
+    # Called as the search goes (seconds elapsed, best objective or None, bound or None), so a
+    # caller can show live progress; never part of the result.
+    on_progress: Callable[[float, float | None, float | None], None] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    def report(self, seconds: float, objective: float | None, bound: float | None) -> None:
+        if self.on_progress is not None:
+            self.on_progress(seconds, objective, bound)
 
     def apply(self, solver: cp_model.CpSolver, *, time_limit_seconds: float | None = None) -> None:
         limit = self.time_limit_seconds if time_limit_seconds is None else time_limit_seconds

@@ -282,6 +282,7 @@ def solve_decomposed(problem: Problem, config: SolverConfig) -> Solution:
         moves = builder.reinsert(time.monotonic() + left * config.line_search_share)
         builder.repair_supervisors(deadline)
         assignments = builder.assignments()
+    config.report(time.monotonic() - started, None, None)
     assignments, lns_moves = improve(problem, assignments, config, deadline)
     seconds = time.monotonic() - started
     figures = Figures(

@@ -23,14 +23,18 @@ from scheduler.solver.solution import (
 
 
 class _FirstSolution(cp_model.CpSolverSolutionCallback):
-    def __init__(self, started: float) -> None:
+    def __init__(self, started: float, config: SolverConfig | None = None) -> None:
         super().__init__()
         self.started = started
+        self.config = config
         self.first: float | None = None
 
     def on_solution_callback(self) -> None:
+        elapsed = time.monotonic() - self.started
         if self.first is None:
-            self.first = time.monotonic() - self.started
+            self.first = elapsed
+        if self.config is not None:
+            self.config.report(elapsed, self.ObjectiveValue(), self.BestObjectiveBound())
 
 
 def problem_size(problem: Problem) -> int:
@@ -103,7 +107,7 @@ def solve_exact(problem: Problem, config: SolverConfig) -> Solution:
             built.model.add_hint(var, start[(agent_id, day)] == template_id)
     solver = cp_model.CpSolver()
     config.apply(solver)
-    callback = _FirstSolution(started)
+    callback = _FirstSolution(started, config)
     status = solver.solve(built.model, callback)
     seconds = time.monotonic() - started
     if status == cp_model.INFEASIBLE:
