@@ -52,12 +52,19 @@ PYTHON312 ?= python3.12
 	.venv-pyworkforce/bin/pip install --quiet --disable-pip-version-check pyworkforce==0.5.4
 
 bench-compare: install .venv-pyworkforce/bin/python
+	# the same Erlang figures run side by side with pyworkforce when its environment exists
 	$(PY) benchmarks/erlang_speed.py
 	.venv-pyworkforce/bin/python benchmarks/pyworkforce_bank_week.py ../shared/benchmarks/bank-week/requirements_7x48.csv
 
+# Figures on real and seeded data (../shared holds the real data sets; never copied here).
+SHARED ?= ../shared
 bench: install
-	$(PY) -m scheduler.solver.benchmarks bank-week ../shared/benchmarks/bank-week/requirements_7x48.csv --time-limit 60
-	$(PY) -m scheduler.solver.benchmarks synthetic --agents 200 --days 28 --interval-minutes 15 --skills 3 --time-limit 120 --seed 1
+	$(PY) -m scheduler.solver.benchmarks bank-week $(SHARED)/benchmarks/bank-week/requirements_7x48.csv --time-limit 60
+	$(PY) -m scheduler.solver.benchmarks curtois $(SHARED)/benchmarks/curtois --time-limit 60
+	$(PY) -m scheduler.solver.benchmarks synthetic --agents 1000 --days 28 --interval-minutes 15 --skills 3 --time-limit 120 --seed 1
+	$(PY) benchmarks/forecast_accuracy.py
+	$(PY) benchmarks/erlang_speed.py
+	$(PY) benchmarks/import_history_speed.py
 
 # Extract strings (needs GNU gettext), translate the new entries in locale/zh_Hans, then compile
 # with polib so that building the catalogue needs nothing but Python.
