@@ -156,6 +156,9 @@ class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )
         if not services.can_plan(request.user, roster.unit):
             rows = rows.filter(agent__user=request.user)
+        elif not policy.is_hr_or_admin(request.user):
+            # a team lead sees their own teams' part of the unit's roster
+            rows = rows.filter(agent__team__in=policy.led_team_ids(request.user))
         agent = request.query_params.get("agent")
         if agent:
             if not agent.isdigit():

@@ -63,6 +63,7 @@ RULE_BROKEN = _("Refused: %(rule)s: %(message)s")
 UNKNOWN_TEMPLATE = _("Unknown shift template %(code)s for this site.")
 DAY_OUTSIDE_ROSTER = _("The day is outside the roster's period.")
 AGENT_NOT_IN_UNIT = _("This agent is not in the roster's planning unit.")
+NOT_YOUR_TEAM = _("Team leads change the shifts of their own teams' agents only.")
 INFEASIBLE = _("No roster satisfies the hard rules: %(reasons)s")
 TIMED_OUT = _(
     "The solver found no roster within %(seconds)s s: allow more time or relax the rules."
@@ -74,6 +75,11 @@ def can_plan(user: Any, unit: PlanningUnit) -> bool:
         return True
     led = set(policy.led_team_ids(user))
     return bool(led & set(unit.teams.values_list("id", flat=True)))
+
+
+def can_edit_agent_shifts(user: Any, agent: Any) -> bool:
+    """A team lead changes the shifts of their own teams' agents; HR and admins anyone's."""
+    return policy.is_hr_or_admin(user) or agent.team_id in policy.led_team_ids(user)
 
 
 def _require_planner(user: Any, unit: PlanningUnit) -> None:
@@ -626,6 +632,8 @@ def assignment_set(
         agent = next((a for a in period.agents.values() if a.pk == agent_id), None)
         if agent is None:
             raise ValidationError({"agent": AGENT_NOT_IN_UNIT})
+        if not can_edit_agent_shifts(actor, agent):
+            raise PermissionDenied(NOT_YOUR_TEAM)
         rows = [
             row
             for row in roster.assignments.select_related("agent", "template")

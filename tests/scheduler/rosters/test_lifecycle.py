@@ -266,3 +266,35 @@ def test_assignment_rows_do_not_overlap_for_an_agent(center, django_capture_on_c
         )
         for before, after in zip(rows, rows[1:], strict=False):
             assert before.end_at <= after.start_at
+
+
+def test_team_lead_edits_only_their_own_teams_agents(center, django_capture_on_commit_callbacks):
+    from staffing.models import Team
+    from tests.factories import AgentFactory
+
+    # given a second team in the unit with its own lead
+    other_team = Team.objects.create(code="hz-2", name="Second", site=center.unit.site)
+    center.unit.teams.add(other_team)
+    stranger = AgentFactory(team=other_team, employee_number="HZ900")
+    roster = build(center, django_capture_on_commit_callbacks).result
+    # when the first team's lead edits the other team's agent
+    with pytest.raises(PermissionDenied):
+        svc.assignment_set(
+            actor=center.lead,
+            roster=roster,
+            agent_id=stranger.pk,
+            day=roster.period_start,
+            template_code="day",
+        )
+
+
+def test_unit_without_agents_fails_with_a_reason(center, django_capture_on_commit_callbacks):
+    from staffing.models import Agent
+
+    Agent.objects.filter(team__in=center.unit.teams.all()).update(
+        is_active=False, left_on=center.monday - datetime.timedelta(days=30)
+    )
+    run = build(center, django_capture_on_commit_callbacks)
+    assert run.status == RunStatus.FAILED
+    assert "has no agents" in run.error
+    assert not Roster.objects.exists()
