@@ -41,7 +41,7 @@ checks: install
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 pytest: install
-	$(BIN)/pytest -n 2 -q
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 -q
 
 test: lint typecheck checks pytest
 
