@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from scheduler.models import ForecastAdjustment, SpecialEvent
+from tests.api_operations import api_operations
 from tests.scheduler.demand_support import csv_text, make_queue, seed_history
 from tests.staffing.test_permission_matrix import ROLES, Ctx, Row, fresh
 
@@ -187,38 +188,12 @@ MATRIX: dict[tuple[str, str], Row] = {
 }
 
 
-def api_operations(namespace: str = f":{NAMESPACE}") -> set[tuple[str, str]]:
-    """Every (name, method) served under the namespace, read from the URL conf itself."""
-    found: set[tuple[str, str]] = set()
-
-    def walk(patterns: list, current: str) -> None:
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                inner = f"{current}:{pattern.namespace}" if pattern.namespace else current
-                walk(pattern.url_patterns, inner)
-            elif isinstance(pattern, URLPattern):
-                if current != namespace or "format" in str(pattern.pattern):
-                    continue
-                callback = pattern.callback
-                actions = getattr(callback, "actions", None)
-                if actions:
-                    methods = {method.upper() for method in actions if method != "head"}
-                else:
-                    view_class = callback.view_class  # type: ignore[attr-defined]
-                    methods = {
-                        method.upper()
-                        for method in view_class.http_method_names
-                        if hasattr(view_class, method) and method not in ("options", "head")
-                    }
-                for method in methods:
-                    found.add((pattern.name or "", method))
-
-    walk(get_resolver().url_patterns, "")
-    return found
+def scheduler_operations() -> set[tuple[str, str]]:
+    return api_operations(namespace=f":{NAMESPACE}")
 
 
 def test_every_operation_has_a_row():
-    operations = api_operations()
+    operations = scheduler_operations()
     assert operations, "no scheduler API operations found: is the URL conf wired?"
     missing = operations - set(MATRIX)
     assert not missing, f"API operations without a permission-matrix row: {sorted(missing)}"

@@ -17,13 +17,14 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from staffing.models import Agent, AgentSkill, LeaveRequest, TrainingRecord
 from staffing.services import leave as leave_services
 from staffing.workdays import is_working_day
+from tests.api_operations import api_operations
 from tests.factories import CourseFactory, TrainingSessionFactory, leave_type, skill
 
 ROLES = ["agent", "team_lead", "hr", "admin", "anonymous"]
@@ -432,37 +433,6 @@ MATRIX.update(
 
 
 # --- enumerate the URL conf --------------------------------------------------------------------
-
-
-def api_operations(namespace: str = ":api:staffing") -> set[tuple[str, str]]:
-    """Every (name, method) served under an API namespace, read from the URL conf itself."""
-    found: set[tuple[str, str]] = set()
-
-    def walk(patterns: list, current: str) -> None:
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                inner = f"{current}:{pattern.namespace}" if pattern.namespace else current
-                walk(pattern.url_patterns, inner)
-            elif isinstance(pattern, URLPattern):
-                if current != namespace or "format" in str(pattern.pattern):
-                    continue
-                callback = pattern.callback
-                actions = getattr(callback, "actions", None)
-                if actions:
-                    # HEAD is answered as GET by the same code path
-                    methods = {method.upper() for method in actions if method != "head"}
-                else:
-                    view_class = callback.view_class  # type: ignore[attr-defined]
-                    methods = {
-                        method.upper()
-                        for method in view_class.http_method_names
-                        if hasattr(view_class, method) and method not in ("options", "head")
-                    }
-                for method in methods:
-                    found.add((pattern.name or "", method))
-
-    walk(get_resolver().url_patterns, "")
-    return found
 
 
 def test_every_api_operation_has_a_row():

@@ -23,7 +23,7 @@ from scheduler.models.rosters import (
     RosterRun,
     ShiftTemplate,
 )
-from tests.staffing.test_permission_matrix import api_operations
+from tests.api_operations import api_operations
 
 ROLES = ["agent", "team_lead", "hr", "admin", "anonymous"]
 UNITS = ["unit_a", "unit_b"]
