@@ -373,6 +373,9 @@ def roster_run_execute(*, run_id: int, on_solved: Callable[[], None] | None = No
         period = _build(run, previous=previous)
     except ValidationError as error:
         return _fail(run.pk, " ".join(str(m) for m in error.messages))
+    except Exception as error:  # a bad row must end the run with a reason, not leave it running
+        logger.exception("roster run %s could not read its inputs", run.pk)
+        return _fail(run.pk, f"{type(error).__name__}: {error}")
     fingerprint = period.fingerprint()
 
     same = Roster.objects.filter(
