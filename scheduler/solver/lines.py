@@ -351,6 +351,13 @@ class LineBuilder:
                 return
         self._add(agent, origin, original)
 
+    def residual_cost(self) -> int:
+        """The coverage cost as the lines count it: 100 per agent-interval short (each group
+        on its own), 1 per agent-interval over."""
+        return sum(
+            100 * value if value > 0 else -value for need in self.need.values() for value in need
+        )
+
     def _gap_count(self) -> int:
         return sum(
             1 for i, is_open in enumerate(self.open) if is_open and self.supervisors_on[i] == 0

@@ -1,10 +1,12 @@
 """The decomposed mode (weekly lines + neighbourhood search) on a small seeded center."""
 
+import random
+from collections import defaultdict
 from dataclasses import replace
 
 from scheduler.solver import SolverConfig, check_roster, repair_roster, solve_roster
 from scheduler.solver.benchmarks.synthetic import synthetic_problem, weeks_without_two_days_off
-from scheduler.solver.decomposed import construct
+from scheduler.solver.decomposed import _agents_near, construct
 from scheduler.solver.lp import coverage_cost_lower_bound
 from scheduler.solver.repair import RosterChange
 from scheduler.solver.solution import Figures, SolveStatus
@@ -80,3 +82,26 @@ def test_repair_at_scale_starts_from_the_published_roster():
     assert repaired.has_roster
     assert not [a for a in repaired.assignments if a.agent_id == leaving]
     assert all(c.day >= 1 or c.agent_id == leaving for c in repaired.changes)
+
+
+def test_neighbourhoods_around_a_short_interval_free_the_agents_nearest_to_it():
+    # given a built roster and an interval some group needs agents in
+    problem = _center()
+    assignments = construct(problem, seed=1)
+    by_agent = defaultdict(list)
+    for a in assignments:
+        by_agent[a.agent_id].append(a)
+    kinds = {a.id: problem.eligible_groups(a) for a in problem.agents}
+    per_day = problem.horizon.intervals_per_day
+    interval = 3 * per_day + per_day // 2
+    days = {2, 3, 4}
+
+    # when
+    near = _agents_near(problem, by_agent, kinds, interval, days, random.Random(1))
+
+    # then every agent freed can serve a group short there and works one of the freed days
+    needed = {g.id for g in problem.skill_groups if problem.demand_for(g.id).required[interval] > 0}
+    assert near
+    for agent in near:
+        assert kinds[agent.id] & needed
+        assert any(a.day in days for a in by_agent[agent.id])
