@@ -7,11 +7,27 @@ PermissionDenied; DRF only knows its own exceptions, so they are translated here
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, OperationalError
 from django.db.models import ProtectedError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from scheduler.services.errors import Conflict
+
+CONCURRENT_CHANGE = _(
+    "This conflicts with a change made at the same moment by someone else: reload and try again."
+)
+OVERLAPPING_SHIFT = _("The agent would hold two overlapping shifts.")
+# PostgreSQL: deadlock_detected, serialization_failure, lock_not_available
+RETRYABLE_SQLSTATES = {"40P01", "40001", "55P03"}
+
+
+def _conflict(detail: Any, rule: str) -> Response:
+    set_rollback()
+    return Response({"detail": detail, "rule": rule}, status=status.HTTP_409_CONFLICT)
 
 
 def _django_errors(error: DjangoValidationError) -> Any:
@@ -24,6 +40,17 @@ def _django_errors(error: DjangoValidationError) -> Any:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, Conflict):
+        return _conflict(exc.text, exc.rule)
+    if isinstance(exc, IntegrityError):
+        if "assignment_no_live_overlap" in str(exc):
+            return _conflict(OVERLAPPING_SHIFT, "no_overlap")
+        return _conflict(CONCURRENT_CHANGE, "concurrent_change")
+    if isinstance(exc, OperationalError) and (
+        getattr(getattr(exc, "__cause__", None), "sqlstate", None) in RETRYABLE_SQLSTATES
+        or "database is locked" in str(exc)
+    ):
+        return _conflict(CONCURRENT_CHANGE, "concurrent_change")
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=_django_errors(exc))
     elif isinstance(exc, ProtectedError):

@@ -11,3 +11,4 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Roster solver tasks live beside the demand tasks, in their own module.
 app.autodiscover_tasks(["scheduler"], related_name="roster_tasks")
+app.autodiscover_tasks(["scheduler"], related_name="self_service_tasks")

@@ -2,45 +2,47 @@
 
 from __future__ import annotations
 
-import datetime
-import logging
 from typing import Any
 
 from django.db import transaction
 
 from staffing import signals as staffing_signals
 
-logger = logging.getLogger(__name__)
+
+def strike_leave_from_live(sender: Any, request_id: int, **kwargs: Any) -> None:
+    """In the approving transaction: leave days become leave on the live roster, and a
+    minimal-change repair of the lost cover is queued (it runs after commit)."""
+    from scheduler.services.leave_staffing import leave_strike_from_live
+
+    leave_strike_from_live(request_id=request_id)
 
 
-def repair_after_leave(sender: Any, request_id: int, **kwargs: Any) -> None:
-    """Approved leave on rostered days triggers a minimal-change repair of the live roster."""
-    from scheduler.models.rosters import Roster, RosterStatus
-    from scheduler.services.rosters import roster_repair_request
-    from staffing.models import LeaveRequest
+def assess_leave(sender: Any, request_id: int, **kwargs: Any) -> None:
+    """A new request: its effect on service is assessed by a task (automatic approval)."""
+    from scheduler.self_service_tasks import leave_impact_assess_task
 
-    request = LeaveRequest.objects.select_related("agent").get(pk=request_id)
-    rosters = Roster.objects.filter(
-        unit__teams=request.agent.team_id,
-        status=RosterStatus.PUBLISHED,
-        period_start__lte=request.end_on,
-        period_end__gte=request.start_on,
-    ).distinct()
-    for roster in rosters:
-        days = []
-        day = max(request.start_on, roster.period_start)
-        while day <= min(request.end_on, roster.period_end):
-            days.append((request.agent.employee_number, day))
-            day += datetime.timedelta(days=1)
-        rostered = roster.assignments.filter(
-            agent=request.agent, day__in=[d for _, d in days], template__isnull=False
-        ).exists()
-        if not rostered:
-            continue
-        with transaction.atomic():
-            run = roster_repair_request(actor=None, roster=roster, new_leave=days)
-        logger.info("leave %s: repair run %s for roster %s", request_id, run.pk, roster.pk)
+    transaction.on_commit(lambda: leave_impact_assess_task.delay(request_id))
+
+
+def leave_decided(sender: Any, request_id: int, **kwargs: Any) -> None:
+    from scheduler.services.leave_staffing import leave_decision_notify
+
+    leave_decision_notify(request_id=request_id)
+
+
+def leave_cancelled(sender: Any, request_id: int, **kwargs: Any) -> None:
+    from scheduler.services.leave_staffing import leave_restore_on_live
+
+    leave_restore_on_live(request_id=request_id)
 
 
 def connect() -> None:
-    staffing_signals.leave_approved.connect(repair_after_leave, dispatch_uid="scheduler-leave")
+    staffing_signals.leave_taking_effect.connect(
+        strike_leave_from_live, dispatch_uid="scheduler-leave-strike"
+    )
+    staffing_signals.leave_requested.connect(assess_leave, dispatch_uid="scheduler-leave-assess")
+    staffing_signals.leave_approved.connect(leave_decided, dispatch_uid="scheduler-leave-approved")
+    staffing_signals.leave_rejected.connect(leave_decided, dispatch_uid="scheduler-leave-rejected")
+    staffing_signals.leave_cancelled.connect(
+        leave_cancelled, dispatch_uid="scheduler-leave-cancelled"
+    )

@@ -94,6 +94,12 @@ def can_edit_hr_data(user: Any) -> bool:
     return is_hr_or_admin(user)
 
 
+def can_schedule_training_for(user: Any, agent: "Agent") -> bool:
+    """HR books anyone's training; a team lead books a session for their own team's agents
+    (the refresher the roster engine proposes before a certificate expires)."""
+    return is_hr_or_admin(user) or agent.team_id in led_team_ids(user)
+
+
 def can_edit_configuration(user: Any) -> bool:
     """Sites, teams, contracts, skills, leave types: admins and HR."""
     return is_hr_or_admin(user)

@@ -8,3 +8,12 @@ leave_approved = Signal()
 leave_cancelled = Signal()
 #: Sent after commit when an agent's skills change (training passed, skill lapsed): agent_ids.
 skills_changed = Signal()
+#: Sent after commit when a leave request is created (pending): kwargs request_id. Scheduler
+#: assesses its effect on service and may approve it automatically under the team's policy.
+leave_requested = Signal()
+#: Sent inside the approving transaction, with the agent's row locked: kwargs request_id.
+#: Scheduler takes the agent's shifts on those days off the live roster in the same
+#: transaction, so no committed state ever holds both the leave and a shift.
+leave_taking_effect = Signal()
+#: Sent after commit when a leave request is rejected: kwargs request_id.
+leave_rejected = Signal()

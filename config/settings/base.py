@@ -104,6 +104,8 @@ USE_TZ = True
 
 # Country whose public holidays and make-up working days the forecasts and rosters use.
 HOLIDAY_COUNTRY = env("HOLIDAY_COUNTRY", default="CN")
+# The domain in the UIDs of calendar-feed events (stable per agent and day).
+CALENDAR_UID_DOMAIN = env("CALENDAR_UID_DOMAIN", default="opencenter-wfm.local")
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -202,6 +202,10 @@ class Assignment(models.Model):
         choices=AssignmentSource.choices,
         default=AssignmentSource.SOLVER,
     )
+    # True while the row belongs to the published version of its period. The database refuses
+    # two live working rows of one agent that overlap in time (an exclusion constraint on
+    # PostgreSQL, triggers on SQLite: see migration 0005), whatever code path wrote them.
+    is_live = models.BooleanField(_("live"), default=False, editable=False)
 
     class Meta:
         ordering = ["roster", "day", "start_at", "agent_id"]
@@ -215,7 +219,12 @@ class Assignment(models.Model):
                 condition=Q(end_at__gt=models.F("start_at")), name="assignment_ends_after_start"
             ),
         ]
-        indexes = [models.Index(fields=["agent", "start_at"])]
+        indexes = [
+            models.Index(fields=["agent", "start_at"]),
+            models.Index(
+                fields=["agent", "day"], condition=Q(is_live=True), name="assignment_live_by_day"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agent} {self.day} {self.start_at:%H:%M}-{self.end_at:%H:%M}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from typing import Any
 
 import numpy as np
 
@@ -36,23 +36,27 @@ class QueueService:
     intervals_below_target: int
 
 
-def roster_service_levels(
-    roster: Roster, solution: solver.Solution, period: bridge.PeriodProblem
-) -> list[QueueService]:
-    """Predicted service level per queue with the agents the roster puts on each skill group.
+@dataclass
+class QueueCurve:
+    """One queue's requirement rows over a period, ready for the inverse Erlang."""
 
-    A group's staffed heads are shared among its queues in proportion to their scheduled heads,
-    net of each queue's shrinkage, then Erlang gives the service level (the inverse of the
-    requirement computation).
-    """
-    zone = ZoneInfo(roster.unit.site.time_zone)
+    code: str
+    group: str
+    slots: list[int]  # interval numbers from the period's first minute
+    volume: np.ndarray
+    aht_seconds: np.ndarray
+    share: np.ndarray  # the queue's part of its skill group's scheduled heads per slot
+    shrinkage: np.ndarray
+    rules: Any
+
+
+def queue_curves(period: bridge.PeriodProblem) -> list[QueueCurve]:
+    """The current requirements of the unit's queues over the period, per queue."""
+    zone = period.zone
     interval_minutes = period.problem.horizon.interval_minutes
-    start = datetime.datetime.combine(roster.period_start, datetime.time(0), tzinfo=zone)
-    end = start + datetime.timedelta(days=roster.num_days)
-    staffed: dict[tuple[str, int], int] = {
-        (row.skill_group_id, row.interval): row.staffed for row in solution.coverage
-    }
-    queues = unit_queues(roster.unit)
+    start = datetime.datetime.combine(period.first_day, datetime.time(0), tzinfo=zone)
+    end = start + datetime.timedelta(days=period.num_days)
+    queues = unit_queues(period.unit)
     rows_by_queue: dict[int, dict[int, Requirement]] = defaultdict(dict)
     group_heads: dict[tuple[str, int], int] = defaultdict(int)
     group_of: dict[int, str] = {}
@@ -68,43 +72,119 @@ def roster_service_levels(
             slot //= interval_minutes
             rows_by_queue[queue.pk][slot] = row
             group_heads[(group_of[queue.pk], slot)] += row.scheduled_heads
-    result = []
+    curves = []
     for queue in queues:
         requirements = rows_by_queue.get(queue.pk)
         if not requirements:
             continue
         group = group_of[queue.pk]
         slots = sorted(requirements)
-        volume = np.array([requirements[s].volume for s in slots], dtype=float)
         aht = np.array([requirements[s].aht_seconds for s in slots], dtype=float)
-        agents = []
-        for s in slots:
-            row = requirements[s]
-            share = row.scheduled_heads / group_heads[(group, s)] if group_heads[(group, s)] else 0
-            heads = staffed.get((group, s), 0) * share
-            agents.append(int(np.floor(heads * (1 - row.shrinkage) + 1e-9)))
-        rules = staffing_rules(queue=queue)
-        prediction = service_predict(
-            volume=volume,
-            aht_seconds=np.where(aht > 0, aht, queue.default_aht_seconds),
-            interval_seconds=interval_minutes * 60,
-            agents=np.array(agents),
-            rules=rules,
+        curves.append(
+            QueueCurve(
+                code=queue.code,
+                group=group,
+                slots=slots,
+                volume=np.array([requirements[s].volume for s in slots], dtype=float),
+                aht_seconds=np.where(aht > 0, aht, queue.default_aht_seconds),
+                share=np.array(
+                    [
+                        requirements[s].scheduled_heads / group_heads[(group, s)]
+                        if group_heads[(group, s)]
+                        else 0.0
+                        for s in slots
+                    ]
+                ),
+                shrinkage=np.array([requirements[s].shrinkage for s in slots], dtype=float),
+                rules=staffing_rules(queue=queue),
+            )
         )
-        level = np.asarray(prediction.service_level, dtype=float)
-        offered = float(volume.sum())
-        weighted = float((level * volume).sum() / offered) if offered else 1.0
-        below = int(((level < rules.target_service_level) & (volume > 0)).sum())
+    return curves
+
+
+def staffed_by_group(solution: solver.Solution) -> dict[tuple[str, int], int]:
+    return {(row.skill_group_id, row.interval): row.staffed for row in solution.coverage}
+
+
+def predicted_levels(
+    curve: QueueCurve, staffed: dict[tuple[str, int], int], interval_minutes: int
+) -> np.ndarray:
+    """Predicted service level per slot of the curve with the heads a roster staffs.
+
+    A group's staffed heads are shared among its queues in proportion to their scheduled
+    heads, net of each queue's shrinkage, then Erlang gives the service level (the inverse of
+    the requirement computation).
+    """
+    heads = np.array([staffed.get((curve.group, s), 0) for s in curve.slots], dtype=float)
+    agents = np.floor(heads * curve.share * (1 - curve.shrinkage) + 1e-9).astype(int)
+    prediction = service_predict(
+        volume=curve.volume,
+        aht_seconds=curve.aht_seconds,
+        interval_seconds=interval_minutes * 60,
+        agents=agents,
+        rules=curve.rules,
+    )
+    return np.asarray(prediction.service_level, dtype=float)
+
+
+def roster_service_levels(
+    roster: Roster, solution: solver.Solution, period: bridge.PeriodProblem
+) -> list[QueueService]:
+    """Predicted service level per queue with the agents the roster puts on each skill group."""
+    staffed = staffed_by_group(solution)
+    interval_minutes = period.problem.horizon.interval_minutes
+    result = []
+    for curve in queue_curves(period):
+        level = predicted_levels(curve, staffed, interval_minutes)
+        offered = float(curve.volume.sum())
+        weighted = float((level * curve.volume).sum() / offered) if offered else 1.0
+        target = curve.rules.target_service_level
+        below = int(((level < target) & (curve.volume > 0)).sum())
         result.append(
             QueueService(
-                queue=queue.code,
+                queue=curve.code,
                 offered=round(offered, 1),
                 predicted_service_level=round(weighted, 4),
-                target_service_level=rules.target_service_level,
+                target_service_level=target,
                 intervals_below_target=below,
             )
         )
     return result
+
+
+def service_impact(
+    period: bridge.PeriodProblem,
+    before: solver.Solution,
+    after: solver.Solution,
+    slots: set[int],
+) -> list[dict]:
+    """Per queue and affected interval: the predicted service level before and after a change
+    (a swap, a leave request), the target and whether it still holds."""
+    interval_minutes = period.problem.horizon.interval_minutes
+    staffed_before, staffed_after = staffed_by_group(before), staffed_by_group(after)
+    rows = []
+    for curve in queue_curves(period):
+        wanted = [i for i, slot in enumerate(curve.slots) if slot in slots and curve.volume[i] > 0]
+        if not wanted:
+            continue
+        level_before = predicted_levels(curve, staffed_before, interval_minutes)
+        level_after = predicted_levels(curve, staffed_after, interval_minutes)
+        target = float(curve.rules.target_service_level)
+        for i in wanted:
+            slot = curve.slots[i]
+            rows.append(
+                {
+                    "queue": curve.code,
+                    "start": period.at(slot * interval_minutes).isoformat(),
+                    "volume": round(float(curve.volume[i]), 1),
+                    "before": round(float(level_before[i]), 4),
+                    "after": round(float(level_after[i]), 4),
+                    "target": target,
+                    "holds": bool(level_after[i] >= target - 1e-9),
+                }
+            )
+    rows.sort(key=lambda row: (row["start"], row["queue"]))
+    return rows
 
 
 def roster_summary_lines(roster: Roster) -> list[str]:

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -30,7 +29,6 @@ from scheduler.models.rosters import (
     Assignment,
     AssignmentSource,
     FairnessEntry,
-    Notification,
     PlanningUnit,
     Roster,
     RosterRun,
@@ -40,6 +38,7 @@ from scheduler.models.rosters import (
     ShiftTemplate,
 )
 from scheduler.selectors.roster_demand import unit_demand
+from scheduler.services.errors import Conflict
 from staffing import policy
 
 logger = logging.getLogger(__name__)
@@ -64,6 +63,14 @@ UNKNOWN_TEMPLATE = _("Unknown shift template %(code)s for this site.")
 DAY_OUTSIDE_ROSTER = _("The day is outside the roster's period.")
 AGENT_NOT_IN_UNIT = _("This agent is not in the roster's planning unit.")
 NOT_YOUR_TEAM = _("Team leads change the shifts of their own teams' agents only.")
+STALE_DRAFT = _(
+    "The published roster changed after this draft was made (now version %(version)s): "
+    "re-solve the draft (version %(draft)s) so it starts from the live roster, then publish."
+)
+OVERLAPS_LIVE_ROSTER = _(
+    "An agent would hold two overlapping shifts with the live roster of the next or previous "
+    "period: change the shift at the boundary."
+)
 INFEASIBLE = _("No roster satisfies the hard rules: %(reasons)s")
 TIMED_OUT = _(
     "The solver found no roster within %(seconds)s s: allow more time or relax the rules."
@@ -542,14 +549,27 @@ def roster_publish(*, actor: Any, roster: Roster) -> Roster:
         current = Roster.objects.filter(
             unit=roster.unit, period_start=roster.period_start, status=RosterStatus.PUBLISHED
         ).first()
+        if current is not None and roster.based_on_id != current.pk:
+            # A swap, a claimed open shift or approved leave changed the live roster after
+            # this draft was made: publishing it would silently undo that change.
+            raise Conflict(
+                STALE_DRAFT % {"version": current.version, "draft": roster.version},
+                rule="stale_draft",
+            )
         if current is not None:
             current.status = RosterStatus.ARCHIVED
             current.save(update_fields=["status"])
+            current.assignments.update(is_live=False)
             FairnessEntry.objects.filter(roster=current).delete()
         roster.status = RosterStatus.PUBLISHED
         roster.published_by = actor
         roster.published_at = timezone.now()
         roster.save()
+        try:
+            with transaction.atomic():
+                roster.assignments.update(is_live=True)
+        except IntegrityError as error:
+            raise Conflict(OVERLAPS_LIVE_ROSTER, rule="no_overlap") from error
         FairnessEntry.objects.bulk_create(_fairness_rows(roster))
         changes = roster_diff(before=current, after=roster)
         _notify_changes(roster, changes, first_version=current is None)
@@ -557,15 +577,13 @@ def roster_publish(*, actor: Any, roster: Roster) -> Roster:
 
 
 def _notify_changes(roster: Roster, changes: list[dict], *, first_version: bool) -> None:
+    from scheduler.services.notifications import Kind, notify
+    from staffing.models import Agent
+
     by_agent: dict[int, list[dict]] = {}
     for change in changes:
         by_agent.setdefault(change["agent"], []).append(change)
-    from staffing.models import Agent
-
-    agents = Agent.objects.filter(pk__in=by_agent).select_related("user")
-    notifications = []
-    mails = []
-    for agent in agents:
+    for agent in Agent.objects.filter(pk__in=by_agent).select_related("user"):
         items = by_agent[agent.pk]
         if first_version:
             title = str(_("Your roster for %(start)s to %(end)s is published")) % {
@@ -577,24 +595,14 @@ def _notify_changes(roster: Roster, changes: list[dict], *, first_version: bool)
         lines = [
             f"{item['day']}: {item['before'] or '-'} -> {item['after'] or '-'}" for item in items
         ]
-        notifications.append(
-            Notification(
-                user=agent.user,
-                kind="roster_published" if first_version else "roster_changed",
-                title=title,
-                body="\n".join(lines),
-                payload={"roster": roster.pk, "changes": items},
-            )
+        notify(
+            [agent.user],
+            kind=Kind.ROSTER_PUBLISHED if first_version else Kind.ROSTER_CHANGED,
+            title=title,
+            body="\n".join(lines),
+            payload={"roster": roster.pk, "changes": items},
+            email=not first_version,
         )
-        if agent.user.email and not first_version:
-            mails.append((title, "\n".join(lines), agent.user.email))
-    Notification.objects.bulk_create(notifications)
-
-    def send() -> None:
-        for subject, body, address in mails:
-            send_mail(subject, body, None, [address], fail_silently=True)
-
-    transaction.on_commit(send)
 
 
 # --- editing a draft ----------------------------------------------------------------------------

@@ -186,6 +186,9 @@ def leave_request_create(
         request.document = document
     request.full_clean()
     request.save()
+    transaction.on_commit(
+        lambda: signals.leave_requested.send(sender=LeaveRequest, request_id=request.pk)
+    )
     return request
 
 
@@ -255,9 +258,16 @@ def _check_decider(actor: Any, request: LeaveRequest) -> None:
 
 
 @transaction.atomic
-def leave_request_approve(*, actor: Any, request: LeaveRequest, comment: str = "") -> LeaveRequest:
+def leave_request_approve(
+    *, actor: Any, request: LeaveRequest, comment: str = "", automatic: bool = False
+) -> LeaveRequest:
+    """Approve a pending request. ``automatic`` is the system deciding under the team's policy
+    (balance, notice and rules hold and the service target still holds): no person decides."""
     request = _lock_pending(request, str(_("approved")))
-    _check_decider(actor, request)
+    if automatic:
+        actor = None
+    else:
+        _check_decider(actor, request)
     agent = _lock_agent(request.agent)
     if request.leave_type.counts_against_balance:
         # Balances may have moved since the request was made; check again under the lock.
@@ -293,6 +303,7 @@ def leave_request_approve(*, actor: Any, request: LeaveRequest, comment: str = "
     request.decided_at = timezone.now()
     request.decision_comment = comment
     request.save()
+    signals.leave_taking_effect.send(sender=LeaveRequest, request_id=request.pk)
     transaction.on_commit(
         lambda: signals.leave_approved.send(sender=LeaveRequest, request_id=request.pk)
     )
@@ -308,6 +319,9 @@ def leave_request_reject(*, actor: Any, request: LeaveRequest, comment: str = ""
     request.decided_at = timezone.now()
     request.decision_comment = comment
     request.save()
+    transaction.on_commit(
+        lambda: signals.leave_rejected.send(sender=LeaveRequest, request_id=request.pk)
+    )
     return request
 
 

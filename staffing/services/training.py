@@ -35,6 +35,42 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
+NOT_ALLOWED_TO_SCHEDULE = _("Only HR and the agent's team lead can book training for this agent.")
+
+
+@transaction.atomic
+def training_session_book_for_agent(
+    *,
+    actor: Any,
+    agent: Agent,
+    course: Any,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    note: str = "",
+) -> TrainingRecord:
+    """A one-person session of a course at a fixed time (a refresher placed in the agent's
+    roster), with the agent enrolled."""
+    if not policy.can_schedule_training_for(actor, agent):
+        raise PermissionDenied(NOT_ALLOWED_TO_SCHEDULE)
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": SESSION_STARTED})
+    session = TrainingSession(
+        course=course,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        capacity=1,
+        trainer=note[:120],
+        is_online=True,
+        created_by=actor,
+    )
+    session.full_clean()
+    session.save()
+    record = TrainingRecord(agent=agent, session=session, status=TrainingStatus.ENROLLED)
+    record.full_clean()
+    record.save()
+    return record
+
+
 @transaction.atomic
 def training_record_enroll(
     *, actor: Any, agent: Agent, session: TrainingSession, now: datetime.datetime | None = None
