@@ -8,4 +8,5 @@ urlpatterns = [
     path("staffing/", include(("staffing.api.urls", "staffing"))),
     path("scheduler/", include(("scheduler.api.urls", "scheduler"))),
     path("rosters/", include(("scheduler.api.roster_urls", "rosters"))),
+    path("self-service/", include(("scheduler.api.self_service_urls", "self-service"))),
 ]

@@ -5,12 +5,15 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from scheduler.views.calendar import calendar_feed
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("config.api_urls")),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),
     path("scheduler/", include("scheduler.views.urls")),
     path("", include("staffing.views.urls")),
 ]

@@ -301,6 +301,7 @@ def live_change_check(
     skills_from: dict[tuple[int, datetime.date], dict] | None = None,
     period: bridge.PeriodProblem | None = None,
     rows: list[Assignment] | None = None,
+    giving_away: frozenset[int] = frozenset(),
 ) -> ChangeCheck:
     """Check a change of a published roster with the engine's validators, without solving.
 
@@ -308,6 +309,9 @@ def live_change_check(
     the new holder needs every skill of each skill group it covered. ``tolerance`` is how many
     more agents any interval and skill group may fall short after the change (None: no
     coverage check, as for leave, which is decided on service level instead).
+    ``giving_away`` names agents who only lose a shift (a give-away): working less than their
+    contract is their own choice, so the contract-hours minimum does not refuse it (a lost
+    shift cannot break any maximum).
     """
     period = period or period_for(roster)
     if rows is None:
@@ -321,6 +325,7 @@ def live_change_check(
     after = bridge.solution_from_rows(period, rows_after)
 
     involved = {agents[agent_id].employee_number for agent_id, _ in changes}
+    givers = {agents[agent_id].employee_number for agent_id in giving_away}
 
     def hard(solution: solver.Solution) -> set[solver.Violation]:
         return {
@@ -329,6 +334,7 @@ def live_change_check(
             if v.rule not in SOFT
             and v.rule not in NOT_FOR_LIVE_CHANGES
             and (v.agent_id is None or v.agent_id in involved)
+            and not (v.rule == "contract_hours" and v.agent_id in givers)
         }
 
     known = hard(before)

@@ -298,6 +298,7 @@ def open_shift_check(
         skills_from=skills_from,
         period=period,
         rows=rows,
+        giving_away=frozenset({board.from_agent_id}) if board.from_agent_id else frozenset(),
     )
 
 

@@ -162,6 +162,9 @@ def _check(
         agents=agents,
         tolerance=swap_policy.coverage_tolerance,
         skills_from=skills_from,
+        giving_away=(
+            frozenset({swap.requester_id}) if swap.kind == SwapKind.GIVE_AWAY else frozenset()
+        ),
     )
     refusal = result.refusal()
     if refusal is not None:
@@ -217,6 +220,10 @@ def swap_propose(
         shift.start_at, counterpart_shift.start_at if counterpart_shift else shift.start_at
     )
     _check_notice(earliest, unit.site, swap_policy)
+    if SwapRequest.objects.filter(
+        requester=requester, requester_day=shift.day, status__in=OPEN_SWAP_STATUSES
+    ).exists():
+        raise Conflict(ALREADY_OFFERED, rule="already_offered")
     with transaction.atomic():
         agents = live.lock_agents([requester, counterpart])
         roster = live.lock_live_roster(unit, shift.day)
