@@ -152,17 +152,21 @@ def lock_agents(agents: Iterable[Agent]) -> dict[int, Agent]:
     ids = sorted({agent.pk for agent in agents})
     return {
         agent.pk: agent
-        for agent in Agent.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        for agent in Agent.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
     }
 
 
 def lock_live_roster(unit: PlanningUnit, day: datetime.date) -> Roster:
     """Lock the unit, then the published roster of the day (callers hold the agents first)."""
-    PlanningUnit.objects.select_for_update().get(pk=unit.pk)
+    PlanningUnit.objects.select_for_update(no_key=True).get(pk=unit.pk)
     roster = live_roster_on(unit, day)
     if roster is None:
         raise Conflict(NO_LIVE_ROSTER % {"unit": unit, "day": day}, rule="no_live_roster")
-    return Roster.objects.select_for_update().select_related("unit__site").get(pk=roster.pk)
+    return (
+        Roster.objects.select_for_update(of=("self",))
+        .select_related("unit__site")
+        .get(pk=roster.pk)
+    )
 
 
 def same_shift(row: Assignment | None, start_at: Any, end_at: Any) -> bool:

@@ -82,7 +82,7 @@ def open_shift_give_away(*, actor: Any, shift: Assignment, note: str = "") -> Op
         posted_by=actor,
         note=note,
     )
-    board.full_clean(exclude=["skill_group"])
+    board.full_clean(exclude=["skill_group"], validate_constraints=False)
     try:
         with transaction.atomic():
             board.save()
@@ -233,7 +233,11 @@ def open_shift_withdraw(*, actor: Any, board: OpenShift) -> OpenShift:
     from scheduler.services.rosters import can_plan
 
     with transaction.atomic():
-        board = OpenShift.objects.select_for_update().select_related("unit").get(pk=board.pk)
+        board = (
+            OpenShift.objects.select_for_update(of=("self",))
+            .select_related("unit")
+            .get(pk=board.pk)
+        )
         own = policy.own_agent(actor)
         is_poster = board.posted_by_id == actor.pk or (
             own is not None and board.from_agent_id == own.pk
@@ -308,7 +312,7 @@ def open_shift_claim(*, actor: Any, board: OpenShift) -> OpenShift:
         raise PermissionDenied(_("Only agents can claim open shifts."))
     with transaction.atomic():
         board = (
-            OpenShift.objects.select_for_update()
+            OpenShift.objects.select_for_update(of=("self",))
             .select_related("unit__site", "template", "from_agent")
             .get(pk=board.pk)
         )

@@ -121,7 +121,7 @@ def refreshers_propose(*, today: datetime.date | None = None) -> int:
 
 def _lock(proposal: RefresherProposal, actor: Any) -> RefresherProposal:
     proposal = (
-        RefresherProposal.objects.select_for_update()
+        RefresherProposal.objects.select_for_update(of=("self",))
         .select_related("agent__team", "course")
         .get(pk=proposal.pk)
     )

@@ -137,7 +137,7 @@ def roster_run_request(
         raise ValidationError({"weeks": WEEKS_OUT_OF_RANGE})
     period_end = period_start + datetime.timedelta(days=7 * weeks - 1)
     with transaction.atomic():
-        PlanningUnit.objects.select_for_update().get(pk=unit.pk)
+        PlanningUnit.objects.select_for_update(no_key=True).get(pk=unit.pk)
         active = RosterRun.objects.filter(
             unit=unit, period_start=period_start, status__in=ACTIVE_RUN_STATUSES
         ).first()
@@ -422,7 +422,7 @@ def roster_run_execute(*, run_id: int, on_solved: Callable[[], None] | None = No
         )
 
     with transaction.atomic():
-        PlanningUnit.objects.select_for_update().get(pk=run.unit_id)
+        PlanningUnit.objects.select_for_update(no_key=True).get(pk=run.unit_id)
         run = RosterRun.objects.select_for_update().get(pk=run.pk)
         if run.status != RunStatus.RUNNING:
             return run  # cancelled while solving: discard the result
@@ -540,7 +540,7 @@ def roster_publish(*, actor: Any, roster: Roster) -> Roster:
     are told what changed, and the fairness ledger is updated."""
     _require_planner(actor, roster.unit)
     with transaction.atomic():
-        PlanningUnit.objects.select_for_update().get(pk=roster.unit_id)
+        PlanningUnit.objects.select_for_update(no_key=True).get(pk=roster.unit_id)
         roster = Roster.objects.select_for_update().select_related("unit__site").get(pk=roster.pk)
         if roster.status != RosterStatus.DRAFT:
             raise ValidationError(

@@ -277,7 +277,7 @@ def _describe(swap: SwapRequest) -> str:
 
 def _lock_open(swap: SwapRequest, action: str) -> SwapRequest:
     locked = (
-        SwapRequest.objects.select_for_update()
+        SwapRequest.objects.select_for_update(of=("self",))
         .select_related("unit__site", "requester__team", "counterpart__team")
         .get(pk=swap.pk)
     )
@@ -413,7 +413,7 @@ def swap_cancel(*, actor: Any, swap: SwapRequest) -> SwapRequest:
     """Either agent withdraws before approval."""
     with transaction.atomic():
         locked = (
-            SwapRequest.objects.select_for_update()
+            SwapRequest.objects.select_for_update(of=("self",))
             .select_related("requester", "counterpart")
             .get(pk=swap.pk)
         )
@@ -447,7 +447,7 @@ def swaps_expire(*, now: datetime.datetime | None = None) -> int:
     ).values_list("pk", flat=True):
         with transaction.atomic():
             swap = (
-                SwapRequest.objects.select_for_update()
+                SwapRequest.objects.select_for_update(of=("self",))
                 .select_related("requester__user", "counterpart__user")
                 .get(pk=swap_id)
             )

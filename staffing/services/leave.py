@@ -141,7 +141,11 @@ def _check_request_rules(
 
 
 def _lock_agent(agent: Agent) -> Agent:
-    return Agent.objects.select_for_update().select_related("contract", "team").get(pk=agent.pk)
+    return (
+        Agent.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("contract", "team")
+        .get(pk=agent.pk)
+    )
 
 
 @transaction.atomic
