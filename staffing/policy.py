@@ -94,6 +94,10 @@ def can_edit_hr_data(user: Any) -> bool:
     return is_hr_or_admin(user)
 
 
+def can_view_team_compliance(user: Any, team: Any) -> bool:
+    return is_hr_or_admin(user) or team.pk in led_team_ids(user)
+
+
 def can_schedule_training_for(user: Any, agent: "Agent") -> bool:
     """HR books anyone's training; a team lead books a session for their own team's agents
     (the refresher the roster engine proposes before a certificate expires)."""

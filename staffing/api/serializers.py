@@ -380,3 +380,27 @@ class MeSerializer(serializers.Serializer):
     roles = serializers.ListField(child=serializers.CharField())
     agent = serializers.IntegerField(allow_null=True)
     led_teams = serializers.ListField(child=serializers.IntegerField())
+
+
+class CourseComplianceSerializer(serializers.Serializer):
+    course = serializers.CharField()
+    course_title = serializers.CharField()
+    compliant = serializers.BooleanField()
+    certificate_expires_on = serializers.DateField(allow_null=True)
+
+
+class AgentComplianceSerializer(serializers.Serializer):
+    agent = serializers.IntegerField()
+    employee_number = serializers.CharField()
+    full_name = serializers.CharField()
+    compliant = serializers.BooleanField()
+    courses = CourseComplianceSerializer(many=True)
+
+
+class TeamComplianceSerializer(serializers.Serializer):
+    team = serializers.IntegerField()
+    on = serializers.DateField()
+    agents_total = serializers.IntegerField()
+    agents_compliant = serializers.IntegerField()
+    compliance_rate = serializers.FloatField()
+    agents = AgentComplianceSerializer(many=True)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -31,6 +32,7 @@ from ..models import (
     TrainingSession,
 )
 from ..selectors.leave import leave_balances_for_agent
+from ..selectors.training import team_compliance
 from ..services import agents as agent_services
 from ..services import leave as leave_services
 from ..services import training as training_services
@@ -60,6 +62,17 @@ class TeamViewSet(CatalogueViewSet):
     queryset = Team.objects.select_related("site").prefetch_related("team_leads")
     serializer_class = s.TeamSerializer
     filterset_fields = ["site", "code"]
+
+    @extend_schema(responses=s.TeamComplianceSerializer)
+    @action(detail=True, methods=["get"])
+    def compliance(self, request: Request, pk: str | None = None) -> Response:
+        """Mandatory-training compliance of the team's agents: HR, admins and its team leads."""
+        team = self.get_object()
+        if not policy.can_view_team_compliance(request.user, team):
+            raise PermissionDenied(_("Only HR and this team's leads can read its compliance."))
+        return Response(
+            s.TeamComplianceSerializer(team_compliance(team=team, today=timezone.localdate())).data
+        )
 
 
 class ContractViewSet(CatalogueViewSet):

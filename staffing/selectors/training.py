@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -60,3 +61,29 @@ def training_compliance(*, agent: Agent, today: datetime.date) -> list[dict]:
             }
         )
     return rows
+
+
+def team_compliance(*, team: Any, today: datetime.date) -> dict:
+    """Per active agent of the team, each mandatory course and whether a valid pass exists;
+    with the team's share of agents compliant on every mandatory course."""
+    agents = []
+    for agent in team.agents.filter(is_active=True).order_by("employee_number"):
+        courses = training_compliance(agent=agent, today=today)
+        agents.append(
+            {
+                "agent": agent.pk,
+                "employee_number": agent.employee_number,
+                "full_name": agent.full_name,
+                "compliant": all(row["compliant"] for row in courses),
+                "courses": courses,
+            }
+        )
+    compliant = sum(1 for row in agents if row["compliant"])
+    return {
+        "team": team.pk,
+        "on": today,
+        "agents_total": len(agents),
+        "agents_compliant": compliant,
+        "compliance_rate": round(compliant / len(agents), 4) if agents else 1.0,
+        "agents": agents,
+    }

@@ -278,8 +278,19 @@ def _new_agent(x: Ctx) -> dict:
     }
 
 
+def team_compliance_read(role: str, owner: str | None) -> int:
+    if is_hr_or_admin(role):
+        return 200
+    return 200 if role == "team_lead" and owner in ("own", "colleague") else 403
+
+
 MATRIX.update(
     {
+        ("team-compliance", "GET"): Row(
+            lambda c, x: c.get(url("team-compliance", x.target_agent.team_id)),
+            team_compliance_read,
+            True,
+        ),
         ("agent-list", "GET"): Row(lambda c, x: c.get(url("agent-list")), read_any),
         ("agent-list", "POST"): Row(
             lambda c, x: c.post(url("agent-list"), _new_agent(x), format="json"),

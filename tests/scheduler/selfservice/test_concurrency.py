@@ -129,7 +129,9 @@ def test_four_concurrent_accepts_of_one_swap_have_exactly_one_winner(postgres, c
         )
         path = reverse("api:self-service:swap-accept", args=[swap.pk])
         # when: four clients of the counterpart accept at the same moment
-        codes = run_threads(4, lambda i: client_for(counterpart.user).post(path).status_code)
+        codes = run_threads(
+            4, lambda i, path=path: client_for(counterpart.user).post(path).status_code
+        )
         # then
         outcomes.append(tuple(sorted(codes)))
         swap.refresh_from_db()
