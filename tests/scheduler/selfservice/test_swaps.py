@@ -239,3 +239,40 @@ def test_stale_proposals_expire(center, week):
 def test_a_second_open_proposal_for_the_same_shift_is_a_conflict(center, week):
     propose(center, 4, 0, 5, 0)
     refused("already_offered", propose, center, 4, 0, 13)
+
+
+def test_a_give_away_that_splits_the_days_off_is_refused(center, week):
+    # agent 13 is off Tuesday, Wednesday and Sunday: working Tuesday leaves no two days off
+    # together in the week (the weekly hours would still fit)
+    error = refused("days_off_together", propose, center, 5, 1, 13)
+    assert "HZ013" in error.text
+
+
+def test_a_swap_that_costs_cover_beyond_the_site_tolerance_is_refused(center, week):
+    from zoneinfo import ZoneInfo
+
+    from scheduler.models import Requirement
+    from staffing.services.training import training_record_enroll
+    from tests.factories import CourseFactory, TrainingSessionFactory
+
+    # given: heavy demand, and agent 13 in a course on Sunday 10:00-12:00, which is off-phone
+    # time inside the day shift agent 9 offers them
+    Requirement.objects.filter(queue=center.queue).update(volume=40.0)
+    start = datetime.datetime.combine(
+        day_of(center, 6), datetime.time(10), tzinfo=ZoneInfo("Asia/Shanghai")
+    )
+    session = TrainingSessionFactory(
+        course=CourseFactory(), starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+    )
+    training_record_enroll(actor=center.hr, agent=center.agents[13], session=session)
+    # when / then: with no tolerance the give-away is refused for coverage
+    error = refused("coverage", propose, center, 9, 6, 13)
+    assert "mandarin+voice" in error.text
+    # with a tolerance of one agent it passes, and shows the service levels it costs
+    SwapPolicy.objects.update_or_create(
+        site=center.unit.site, defaults={"coverage_tolerance": 1}
+    )
+    swap = propose(center, 9, 6, 13)
+    assert swap.impact["coverage_drops"] == []
+    assert swap.impact["intervals"]
+    assert all(row["after"] <= row["before"] for row in swap.impact["intervals"])
