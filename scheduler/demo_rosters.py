@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from scheduler.models.rosters import PlanningUnit, ShiftTemplate
+from scheduler.models.selfservice import LeavePolicy, SwapPolicy
 from staffing.models import Site
 
 # code, name, start, paid minutes, break minutes, night, colour
@@ -49,6 +50,11 @@ def seed_rosters(*, stdout: Any = None) -> int:
         if new:
             unit.teams.set(site.teams.all())
             created += 1
+        # Swaps wait for the team lead; the first team of each site has leave approved
+        # automatically while the service target holds, the others decide by hand.
+        SwapPolicy.objects.get_or_create(site=site)
+        for index, team in enumerate(site.teams.order_by("code")):
+            LeavePolicy.objects.get_or_create(team=team, defaults={"auto_approve": index == 0})
     if stdout is not None:
         stdout.write(f"rostering set-up: {created} templates and units created")
     return created

@@ -56,6 +56,26 @@ class Command(BaseCommand):
             roster = roster_publish(actor=admin, roster=run.result)
             for line in roster_summary_lines(roster):
                 self.stdout.write(line)
+        self._self_service(units, monday, admin)
         self.stdout.write(
             self.style.SUCCESS(f"demo pipeline done in {time.perf_counter() - started:.0f} s")
         )
+
+    def _self_service(self, units, monday, admin):  # type: ignore[no-untyped-def]
+        """The engine posts the live rosters' short periods on the open board, and refreshers
+        are proposed for certificates expiring within 30 days."""
+        from scheduler.models.selfservice import OpenShift, OpenShiftSource
+        from scheduler.services.open_shifts import open_shifts_post_under_covered
+        from scheduler.services.refreshers import refreshers_propose
+
+        for unit in units:
+            live = Roster.objects.filter(
+                unit=unit, period_start=monday, status=RosterStatus.PUBLISHED
+            ).first()
+            if live is None:
+                continue
+            if OpenShift.objects.filter(unit=unit, source=OpenShiftSource.ENGINE).exists():
+                continue
+            posted = open_shifts_post_under_covered(actor=admin, roster=live, limit=20)
+            self.stdout.write(f"{unit.code}: {len(posted)} under-covered shifts on the open board")
+        self.stdout.write(f"refresher proposals: {refreshers_propose()} new")
