@@ -55,6 +55,7 @@ class QueueSerializer(serializers.ModelSerializer):
             "target_answer_seconds",
             "max_asa_seconds",
             "email_response_hours",
+            "email_target_percent",
             "default_aht_seconds",
             "chat_concurrency",
             "patience_seconds",

@@ -31,6 +31,7 @@ QUEUE_FIELDS = (
     "target_answer_seconds",
     "max_asa_seconds",
     "email_response_hours",
+    "email_target_percent",
     "default_aht_seconds",
     "chat_concurrency",
     "patience_seconds",
