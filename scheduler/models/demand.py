@@ -237,7 +237,9 @@ class ShrinkageRule(models.Model):
 
     def clean(self) -> None:
         if (self.site_id is None) == (self.queue_id is None):
-            raise ValidationError(_("A shrinkage rule is for a site or for a queue, not both."))
+            raise ValidationError(
+                {"site": _("A shrinkage rule is for a site or for a queue, not both.")}
+            )
         if (self.start_hour is None) != (self.end_hour is None):
             raise ValidationError({"end_hour": _("Give both hours or neither.")})
         if (
