@@ -15,6 +15,7 @@ from ..models import (
     Queue,
     QueueClosure,
     Requirement,
+    ShrinkageRule,
     SpecialEvent,
 )
 
@@ -24,21 +25,36 @@ PERIOD_TOO_LONG = _("Ask for at most %(days)s days at a time.")
 
 
 class OpenHoursSerializer(serializers.ModelSerializer):
+    """A queue's open hours on one weekday (read and written at /open-hours/)."""
+
     class Meta:
         model = OpenHours
-        fields = ["weekday", "opens_at", "closes_at"]
+        fields = ["id", "queue", "weekday", "opens_at", "closes_at"]
 
 
 class QueueClosureSerializer(serializers.ModelSerializer):
+    """A whole day a queue is closed (read and written at /closures/)."""
+
     class Meta:
         model = QueueClosure
-        fields = ["closed_on", "reason"]
+        fields = ["id", "queue", "closed_on", "reason"]
+        # the service names the field when the queue is already closed that day
+        validators: list[Any] = []
+
+
+class ShrinkageRuleSerializer(serializers.ModelSerializer):
+    """Share of paid time not available for work, for a site or a queue."""
+
+    class Meta:
+        model = ShrinkageRule
+        fields = ["id", "site", "queue", "weekday", "start_hour", "end_hour", "percent"]
 
 
 class QueueSerializer(serializers.ModelSerializer):
     skills = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Skill.objects.all(), required=False
     )
+    # written through their own endpoints (/open-hours/, /closures/)
     open_hours = OpenHoursSerializer(many=True, read_only=True)
     closures = QueueClosureSerializer(many=True, read_only=True)
 
@@ -55,6 +71,7 @@ class QueueSerializer(serializers.ModelSerializer):
             "target_answer_seconds",
             "max_asa_seconds",
             "email_response_hours",
+            "email_target_percent",
             "default_aht_seconds",
             "chat_concurrency",
             "patience_seconds",

@@ -5,6 +5,9 @@ from . import views
 
 router = DefaultRouter()
 router.register("queues", views.QueueViewSet, basename="queue")
+router.register("open-hours", views.OpenHoursViewSet, basename="open-hours")
+router.register("closures", views.QueueClosureViewSet, basename="closure")
+router.register("shrinkage-rules", views.ShrinkageRuleViewSet, basename="shrinkage-rule")
 router.register("history", views.HistoryViewSet, basename="history")
 router.register("events", views.SpecialEventViewSet, basename="event")
 router.register("forecasts", views.ForecastViewSet, basename="forecast")

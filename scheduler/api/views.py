@@ -18,7 +18,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import policy
-from ..models import Forecast, ForecastAdjustment, IntervalHistory, Queue, SpecialEvent
+from ..models import (
+    Forecast,
+    ForecastAdjustment,
+    IntervalHistory,
+    OpenHours,
+    Queue,
+    QueueClosure,
+    ShrinkageRule,
+    SpecialEvent,
+)
 from ..selectors.demand import requirement_by_skill_group, requirement_list
 from ..services import demand as demand_services
 from ..services import planning as planning_services
@@ -89,6 +98,111 @@ class QueueViewSet(
 
     def perform_destroy(self, instance: Queue) -> None:
         planning_services.queue_delete(actor=self.request.user, queue=instance)
+
+
+# --- open hours, closures and shrinkage ---------------------------------------------------------
+
+
+class OpenHoursViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, DemandViewSet
+):
+    """When queues are open, one row per weekday and time range; a queue without rows is
+    open 24/7."""
+
+    queryset = OpenHours.objects.select_related("queue")
+    serializer_class = s.OpenHoursSerializer
+    filterset_fields = ["queue", "weekday"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = s.OpenHoursSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        hours = planning_services.open_hours_create(actor=request.user, **payload.validated_data)
+        return Response(s.OpenHoursSerializer(hours).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        hours = self.get_object()
+        payload = s.OpenHoursSerializer(
+            hours, data=request.data, partial=kwargs.get("partial", False)
+        )
+        payload.is_valid(raise_exception=True)
+        hours = planning_services.open_hours_update(
+            actor=request.user, hours=hours, **payload.validated_data
+        )
+        return Response(s.OpenHoursSerializer(hours).data)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def perform_destroy(self, instance: OpenHours) -> None:
+        planning_services.open_hours_delete(actor=self.request.user, hours=instance)
+
+
+class QueueClosureViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, DemandViewSet
+):
+    """Whole days a queue is closed."""
+
+    queryset = QueueClosure.objects.select_related("queue")
+    serializer_class = s.QueueClosureSerializer
+    filterset_fields = ["queue", "closed_on"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = s.QueueClosureSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        closure = planning_services.queue_closure_create(
+            actor=request.user, **payload.validated_data
+        )
+        return Response(s.QueueClosureSerializer(closure).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        closure = self.get_object()
+        payload = s.QueueClosureSerializer(
+            closure, data=request.data, partial=kwargs.get("partial", False)
+        )
+        payload.is_valid(raise_exception=True)
+        closure = planning_services.queue_closure_update(
+            actor=request.user, closure=closure, **payload.validated_data
+        )
+        return Response(s.QueueClosureSerializer(closure).data)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def perform_destroy(self, instance: QueueClosure) -> None:
+        planning_services.queue_closure_delete(actor=self.request.user, closure=instance)
+
+
+class ShrinkageRuleViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, DemandViewSet
+):
+    """Shrinkage by site or queue, optionally by weekday and hours (the most specific wins)."""
+
+    queryset = ShrinkageRule.objects.select_related("site", "queue")
+    serializer_class = s.ShrinkageRuleSerializer
+    filterset_fields = ["site", "queue", "weekday"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        payload = s.ShrinkageRuleSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        rule = planning_services.shrinkage_rule_create(actor=request.user, **payload.validated_data)
+        return Response(s.ShrinkageRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        rule = self.get_object()
+        payload = s.ShrinkageRuleSerializer(
+            rule, data=request.data, partial=kwargs.get("partial", False)
+        )
+        payload.is_valid(raise_exception=True)
+        rule = planning_services.shrinkage_rule_update(
+            actor=request.user, rule=rule, **payload.validated_data
+        )
+        return Response(s.ShrinkageRuleSerializer(rule).data)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def perform_destroy(self, instance: ShrinkageRule) -> None:
+        planning_services.shrinkage_rule_delete(actor=self.request.user, rule=instance)
 
 
 # --- history ---------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ Entry points (all vectorised over intervals; pass whole horizons as arrays):
 
 - :func:`agents_required` -- per interval: workload in Erlangs, productive agents for the
   service goal (Erlang C; Erlang A when the queue has a caller patience; chat on
-  ``agents x concurrency`` slots; email by workload spread over its response window), then the
+  ``agents x concurrency`` slots; email by workload spread over its response window, so that
+  the target share of each interval's emails is answered within it), then the
   occupancy cap, then shrinkage to scheduled heads.  Zero volume needs 0 agents.
 - :func:`service_predict` -- the inverse: predicted service level, ASA, occupancy, wait and
   abandonment probability for a given number of productive agents.

@@ -38,8 +38,9 @@ class StaffingRules:
 
     For voice and chat the goal is ``target_service_level`` of calls answered within
     ``target_answer_seconds`` (80/20 by default), optionally with a maximum average speed of
-    answer.  For email the goal is answering within ``email_response_seconds``; the work of each
-    interval is spread over that window.
+    answer.  For email the goal is ``target_service_level`` of the emails arriving in an
+    interval answered within ``email_response_seconds`` (1.0: all of them); see
+    :func:`email_agents_required` for how that becomes agents.
     """
 
     channel: Channel = Channel.VOICE
@@ -52,11 +53,16 @@ class StaffingRules:
     patience_seconds: float | None = None
     # Chats one agent handles at once; the handle time is that of a chat while sharing.
     chat_concurrency: int = 1
-    # Email: every message answered within this many seconds of arrival.
+    # Email: the response window; `target_service_level` of the messages arriving in an
+    # interval are answered within this many seconds of arrival, the rest within two windows.
     email_response_seconds: float | None = None
 
     def __post_init__(self) -> None:
-        if not 0.0 <= self.target_service_level < 1.0:
+        if self.channel == Channel.EMAIL:
+            # Deferred work can promise every message (1.0); a queue cannot promise every call.
+            if not 0.0 < self.target_service_level <= 1.0:
+                raise ValueError("target_service_level must be in (0, 1] for email")
+        elif not 0.0 <= self.target_service_level < 1.0:
             raise ValueError("target_service_level must be in [0, 1)")
         if self.target_answer_seconds < 0:
             raise ValueError("target_answer_seconds must be >= 0")
@@ -81,7 +87,7 @@ class Requirements:
     workload_erlangs: FloatArray  # volume x AHT / interval length: agents busy on average
     agents: IntArray  # productive agents needed (service goal, then occupancy cap)
     scheduled_heads: IntArray  # agents grossed up for shrinkage: people to put on the roster
-    service_level: FloatArray  # predicted with `agents` (email: 1.0 by construction)
+    service_level: FloatArray  # predicted with `agents` (email: share answered in the window)
     asa_seconds: FloatArray
     occupancy: FloatArray
     abandon_rate: FloatArray  # share of offered calls that hang up (0 without patience)
@@ -112,25 +118,60 @@ def workload_erlangs(
     return np.asarray(volume_arr * np.where(volume_arr > 0, aht_arr, 0.0) / interval_seconds)
 
 
-def email_agents_required(
-    workload: ArrayLike, *, interval_seconds: float, response_seconds: float, occupancy_cap: float
-) -> FloatArray:
-    """Agents (fractional) for deferred work answered within a response window.
+def _trailing_mean(load: FloatArray, width: int, lag: int = 0) -> FloatArray:
+    """Mean over the last axis of the ``width`` intervals ending ``lag`` intervals ago
+    (intervals before the start count as 0)."""
+    padded = np.concatenate([np.zeros((*load.shape[:-1], width + lag)), load], axis=-1).cumsum(
+        axis=-1
+    )
+    size = load.shape[-1]
+    ends = padded[..., width : width + size]  # cumulative up to t - lag (inclusive)
+    starts = padded[..., :size]  # cumulative up to t - lag - width
+    return np.asarray((ends - starts) / width)
 
-    The last axis is time.  The work arriving in an interval may be done at any time in the
-    next ``response_seconds``, so each interval's workload is spread evenly over the window:
-    the requirement is the trailing mean of the workload over ``ceil(window / interval)``
-    intervals, divided by the occupancy cap.  Total agent time equals total workload; the
-    backlog at any moment is at most one window.
+
+def email_agents_required(
+    workload: ArrayLike,
+    *,
+    interval_seconds: float,
+    response_seconds: float,
+    occupancy_cap: float,
+    answered_share: float = 1.0,
+) -> FloatArray:
+    """Agents (fractional) so that ``answered_share`` of the emails arriving in an interval
+    are answered within ``response_seconds``, by workload inside the response window.
+
+    The last axis is time; the window is ``w = ceil(window / interval)`` intervals.  Email is
+    deferred work, so it is planned as a fluid rather than a queue: the work arriving in an
+    interval may be done at any time in its window, and the agents of an interval work on the
+    emails of the windows that cover it.
+
+    - All within the window (``answered_share`` 1): each interval's workload is spread evenly
+      over the next ``w`` intervals, so the requirement is the trailing mean of the workload
+      over ``w`` intervals.  Each email is answered by the end of its window.
+    - Y% within the window: the share Y of each interval's work is spread over its window as
+      above, and the remaining ``1 - Y`` over the following window (answered between one and
+      two windows after arrival).  The requirement is
+      ``Y * mean(last w) + (1 - Y) * mean(the w before those)``.
+
+    Approximation: this is a feasible plan, not the cheapest one (a planner who answers
+    earliest-deadline-first may need a little less at peaks), and it ignores randomness within
+    an interval, which is small against a window of hours.  Every email is still answered
+    (total agent time equals total workload); a lower Y does not reduce the work, it lets the
+    late share of a peak be answered in the quieter hours after it.  With a steady arrival
+    rate Y changes nothing.  The result is divided by the occupancy cap.
     """
+    if not 0.0 < answered_share <= 1.0:
+        raise ValueError("answered_share must be in (0, 1]")
     load = _as_float(workload)
     width = max(1, int(np.ceil(response_seconds / interval_seconds - 1e-9)))
-    if width == 1 or load.ndim == 0:
+    if load.ndim == 0:
         return np.asarray(load / occupancy_cap)
-    cumulative = np.cumsum(load, axis=-1)
-    shifted = np.zeros_like(cumulative)
-    shifted[..., width:] = cumulative[..., :-width]
-    return np.asarray((cumulative - shifted) / width / occupancy_cap)
+    in_window = _trailing_mean(load, width)
+    if answered_share >= 1.0:
+        return np.asarray(in_window / occupancy_cap)
+    late = _trailing_mean(load, width, lag=width)
+    return np.asarray((answered_share * in_window + (1.0 - answered_share) * late) / occupancy_cap)
 
 
 def agents_required(
@@ -158,6 +199,7 @@ def agents_required(
             interval_seconds=interval_seconds,
             response_seconds=rules.email_response_seconds,
             occupancy_cap=rules.occupancy_cap,
+            answered_share=rules.target_service_level,
         )
         agents = np.ceil(fractional - 1e-9).astype(np.int64)
         heads = apply_shrinkage(agents, shrinkage)
@@ -168,7 +210,7 @@ def agents_required(
             workload_erlangs=load,
             agents=agents,
             scheduled_heads=heads,
-            service_level=np.ones(load.shape),
+            service_level=_email_answered_share(load, agents, interval_seconds, rules),
             asa_seconds=zeros,
             occupancy=np.asarray(occupancy, dtype=np.float64),
             abandon_rate=zeros,
@@ -224,8 +266,8 @@ def service_predict(
 
     The inverse of :func:`agents_required`, for the roster engine and swap checks: pass the
     agents actually on the floor (after shrinkage).  Chat agents count as
-    ``agents x concurrency`` slots.  Email: service level 1 when the agents cover the spread
-    workload, else the covered share.
+    ``agents x concurrency`` slots.  Email: the share answered within the window, 1 when the
+    agents cover the workload spread over the window, else the covered share.
     """
     load = workload_erlangs(volume, aht_seconds, interval_seconds)
     agents_arr = np.broadcast_to(_as_float(agents), load.shape)
@@ -241,11 +283,10 @@ def service_predict(
             occupancy_cap=1.0,
         )
         with np.errstate(divide="ignore", invalid="ignore"):
-            covered = np.where(needed > 0, np.minimum(agents_arr / needed, 1.0), 1.0)
             occupancy = np.where(agents_arr > 0, np.minimum(needed / agents_arr, 1.0), 0.0)
         zeros = np.zeros(load.shape)
         return ServicePrediction(
-            service_level=np.asarray(covered, dtype=np.float64),
+            service_level=_email_answered_share(load, agents_arr, interval_seconds, rules),
             asa_seconds=zeros,
             occupancy=np.asarray(occupancy, dtype=np.float64),
             wait_probability=zeros,
@@ -269,6 +310,24 @@ def service_predict(
         wait_probability=wait,
         abandon_rate=abandon,
     )
+
+
+def _email_answered_share(
+    load: FloatArray, agents: ArrayLike, interval_seconds: float, rules: StaffingRules
+) -> FloatArray:
+    """Share of the emails answered within the window with ``agents`` fully busy: the agents
+    against the workload spread over the window (all within it), capped at 1."""
+    assert rules.email_response_seconds is not None
+    needed = email_agents_required(
+        load,
+        interval_seconds=interval_seconds,
+        response_seconds=rules.email_response_seconds,
+        occupancy_cap=1.0,
+    )
+    agents_arr = np.broadcast_to(_as_float(agents), load.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        covered = np.where(needed > 0, np.minimum(agents_arr / needed, 1.0), 1.0)
+    return np.asarray(covered, dtype=np.float64)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,13 @@ MINUTES_PER_DAY = 24 * 60
 def staffing_rules(*, queue: Queue) -> StaffingRules:
     return StaffingRules(
         channel=ErlangChannel(queue.channel),
-        target_service_level=float(queue.target_service_level_percent) / 100.0,
+        # One goal share per queue: calls answered within T seconds, or emails within H hours.
+        target_service_level=float(
+            queue.email_target_percent
+            if queue.channel == Channel.EMAIL
+            else queue.target_service_level_percent
+        )
+        / 100.0,
         target_answer_seconds=float(queue.target_answer_seconds),
         max_asa_seconds=float(queue.max_asa_seconds) if queue.max_asa_seconds else None,
         occupancy_cap=float(queue.occupancy_cap_percent) / 100.0,

@@ -160,3 +160,170 @@ def test_queue_with_forecasts_is_not_deleted(world):
     response = client.delete(url("queue-detail", queue.pk))
     assert response.status_code == 400
     assert Queue.objects.filter(pk=queue.pk).exists()
+
+
+# --- open hours, closures and shrinkage: written by planners -----------------------------------
+
+
+def _generated(client, queue, days=2):
+    seed_history(queue, first_on=FIRST_ON, days=21)
+    response = client.post(
+        url("forecast-generate"), {"queue": queue.pk, "horizon_days": days}, format="json"
+    )
+    assert response.status_code == 201, response.data
+    return response.data["id"]
+
+
+def test_planner_sets_open_hours_and_the_requirements_follow(
+    world, django_capture_on_commit_callbacks
+):
+    # given a 24/7 queue with a forecast for 2026-03-23 (a Monday)
+    queue = make_queue(site=world.team_a.site)
+    client = client_for(world.lead)
+    _generated(client, queue)
+    monday = dt.datetime.combine(FIRST_ON + dt.timedelta(days=21), dt.time(), tzinfo=SHANGHAI)
+    period = {"queue": queue.pk, "from": monday.isoformat(), "to": monday.replace(hour=23)}
+    # when the planner opens it on Mondays 08:00-20:00 only
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client.post(
+            url("open-hours-list"),
+            {"queue": queue.pk, "weekday": 0, "opens_at": "08:00", "closes_at": "20:00"},
+            format="json",
+        )
+    # then the hours are stored, shown on the queue and the requirements close the night
+    assert created.status_code == 201, created.data
+    shown = client.get(url("queue-detail", queue.pk)).data["open_hours"]
+    assert [(row["weekday"], row["opens_at"]) for row in shown] == [(0, "08:00:00")]
+    rows = client.get(url("requirement-list"), period).data["results"]
+    is_open = {row["start_at"][11:16]: row["is_open"] for row in rows}
+    assert is_open["07:30"] is False and is_open["08:00"] is True and is_open["20:00"] is False
+    # when the evening is extended, then the change is saved
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = client.patch(
+            url("open-hours-detail", created.data["id"]), {"closes_at": "22:00"}, format="json"
+        )
+    assert changed.status_code == 200 and changed.data["closes_at"] == "22:00:00"
+    rows = client.get(url("requirement-list"), period).data["results"]
+    assert {row["start_at"][11:16]: row["is_open"] for row in rows}["21:30"] is True
+
+
+def test_open_hours_errors_name_the_field(world):
+    queue = make_queue(site=world.team_a.site)
+    client = client_for(world.lead)
+    body = {"queue": queue.pk, "weekday": 2, "opens_at": "08:00", "closes_at": "12:00"}
+    assert client.post(url("open-hours-list"), body, format="json").status_code == 201
+    overlap = client.post(
+        url("open-hours-list"), {**body, "opens_at": "11:00", "closes_at": "14:00"}, format="json"
+    )
+    assert overlap.status_code == 400 and "opens_at" in overlap.data
+    backwards = client.post(
+        url("open-hours-list"), {**body, "opens_at": "15:00", "closes_at": "13:00"}, format="json"
+    )
+    assert backwards.status_code == 400 and "closes_at" in backwards.data
+    weekday = client.post(url("open-hours-list"), {**body, "weekday": 7}, format="json")
+    assert weekday.status_code == 400 and "weekday" in weekday.data
+    unknown = client.post(url("open-hours-list"), {**body, "queue": 999}, format="json")
+    assert unknown.status_code == 400 and "queue" in unknown.data
+    # an afternoon range after the morning one is fine, and so is closing at midnight
+    evening = client.post(
+        url("open-hours-list"), {**body, "opens_at": "13:00", "closes_at": "00:00"}, format="json"
+    )
+    assert evening.status_code == 201, evening.data
+
+
+def test_planner_closes_a_day_and_a_second_closure_is_refused(
+    world, django_capture_on_commit_callbacks
+):
+    queue = make_queue(site=world.team_a.site)
+    client = client_for(world.admin)
+    _generated(client, queue)
+    closed_on = (FIRST_ON + dt.timedelta(days=21)).isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client.post(
+            url("closure-list"),
+            {"queue": queue.pk, "closed_on": closed_on, "reason": "System migration"},
+            format="json",
+        )
+    assert created.status_code == 201, created.data
+    day = dt.datetime.combine(FIRST_ON + dt.timedelta(days=21), dt.time(), tzinfo=SHANGHAI)
+    rows = client.get(
+        url("requirement-list"),
+        {"queue": queue.pk, "from": day.isoformat(), "to": (day + dt.timedelta(days=1))},
+    ).data["results"]
+    assert rows and all(not row["is_open"] and row["agents"] == 0 for row in rows)
+    again = client.post(
+        url("closure-list"), {"queue": queue.pk, "closed_on": closed_on}, format="json"
+    )
+    assert again.status_code == 400 and "closed_on" in again.data
+    bad_date = client.post(
+        url("closure-list"), {"queue": queue.pk, "closed_on": "31/12"}, format="json"
+    )
+    assert bad_date.status_code == 400 and "closed_on" in bad_date.data
+    with django_capture_on_commit_callbacks(execute=True):
+        deleted = client.delete(url("closure-detail", created.data["id"]))
+    assert deleted.status_code == 204
+    rows = client.get(
+        url("requirement-list"),
+        {"queue": queue.pk, "from": day.isoformat(), "to": (day + dt.timedelta(days=1))},
+    ).data["results"]
+    assert any(row["is_open"] for row in rows)
+
+
+def test_planner_writes_shrinkage_and_the_heads_follow(world, django_capture_on_commit_callbacks):
+    queue = make_queue(site=world.team_a.site)
+    client = client_for(world.lead)
+    _generated(client, queue)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client.post(
+            url("shrinkage-rule-list"),
+            {"site": queue.site_id, "percent": "30"},
+            format="json",
+        )
+    assert created.status_code == 201, created.data
+    listed = client.get(url("shrinkage-rule-list"), {"site": queue.site_id}).data["results"]
+    assert [row["id"] for row in listed] == [created.data["id"]]
+    rows = client.get(url("requirement-list"), {"queue": queue.pk}).data["results"]
+    busy = [row for row in rows if row["agents"] > 0]
+    assert busy and all(row["shrinkage"] == pytest.approx(0.3) for row in busy)
+    assert all(row["scheduled_heads"] > row["agents"] for row in busy)
+
+
+def test_shrinkage_errors_name_the_field(world):
+    queue = make_queue(site=world.team_a.site)
+    client = client_for(world.lead)
+    both = client.post(
+        url("shrinkage-rule-list"),
+        {"site": queue.site_id, "queue": queue.pk, "percent": "30"},
+        format="json",
+    )
+    assert both.status_code == 400 and "site" in both.data
+    neither = client.post(url("shrinkage-rule-list"), {"percent": "30"}, format="json")
+    assert neither.status_code == 400 and "site" in neither.data
+    one_hour = client.post(
+        url("shrinkage-rule-list"),
+        {"queue": queue.pk, "start_hour": 9, "percent": "30"},
+        format="json",
+    )
+    assert one_hour.status_code == 400 and "end_hour" in one_hour.data
+    backwards = client.post(
+        url("shrinkage-rule-list"),
+        {"queue": queue.pk, "start_hour": 12, "end_hour": 9, "percent": "30"},
+        format="json",
+    )
+    assert backwards.status_code == 400 and "end_hour" in backwards.data
+    too_much = client.post(
+        url("shrinkage-rule-list"), {"queue": queue.pk, "percent": "95"}, format="json"
+    )
+    assert too_much.status_code == 400 and "percent" in too_much.data
+
+
+def test_hr_reads_but_does_not_write_open_hours(world):
+    queue = make_queue(site=world.team_a.site)
+    client = client_for(world.hr)
+    assert client.get(url("open-hours-list")).status_code == 200
+    refused = client.post(
+        url("open-hours-list"),
+        {"queue": queue.pk, "weekday": 0, "opens_at": "08:00", "closes_at": "20:00"},
+        format="json",
+    )
+    assert refused.status_code == 403

@@ -222,10 +222,42 @@ def test_chat_and_email_channels(planner):
 
     # three chats at once need fewer agents than the same load on the phone
     assert 0 < peak("chat-q") < peak("voice-q")
-    # email: workload spread over its 4-hour window, service level 1 by construction
+    # email: workload spread over its 4-hour window, at least 90% (the default) inside it
+    assert email.email_target_percent == 90
     email_rows = list(forecasts["email-q"].requirements.filter(volume__gt=0))
-    assert email_rows and all(r.service_level == pytest.approx(1.0) for r in email_rows)
+    assert email_rows and all(r.service_level >= 0.9 - 1e-9 for r in email_rows)
     assert 0 < peak("email-q") <= peak("voice-q")
+
+
+def test_email_target_percent_sets_the_share_answered_in_the_window(planner):
+    def email_queue(code, percent):
+        return make_queue(
+            code,
+            skills=("email",),
+            channel="email",
+            email_response_hours=Decimal("2"),
+            email_target_percent=Decimal(percent),
+        )
+
+    # given the same emails, once all within 2 hours and once 80% within 2 hours
+    everything = _forecast(email_queue("all-mail", 100), planner)
+    most = _forecast(email_queue("most-mail", 80), planner)
+
+    def rows(forecast):
+        return list(forecast.requirements.order_by("start_at"))
+
+    # then all within the window: service level 1; 80%: at least 80%, fewer agents at the peak
+    assert all(r.service_level == pytest.approx(1.0) for r in rows(everything))
+    assert all(r.service_level >= 0.8 - 1e-9 for r in rows(most))
+    assert max(r.agents for r in rows(most)) < max(r.agents for r in rows(everything))
+
+
+def test_email_target_percent_is_validated(planner):
+    queue = make_queue("mail", channel="email", email_response_hours=Decimal("8"))
+    queue.email_target_percent = Decimal("100.5")
+    with pytest.raises(ValidationError) as error:
+        queue.full_clean()
+    assert "email_target_percent" in error.value.message_dict
 
 
 def test_requirements_per_skill_group(planner):

@@ -16,7 +16,13 @@ from django.db import transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from scheduler.models import ForecastAdjustment, SpecialEvent
+from scheduler.models import (
+    ForecastAdjustment,
+    OpenHours,
+    QueueClosure,
+    ShrinkageRule,
+    SpecialEvent,
+)
 from tests.api_operations import api_operations
 from tests.scheduler.demand_support import csv_text, make_queue, seed_history
 from tests.staffing.test_permission_matrix import ROLES, Ctx, Row, fresh
@@ -47,6 +53,32 @@ def _queue(x: Ctx) -> Any:
 
 def _queue_body(x: Ctx) -> dict:
     return {"site": x.world.team_a.site_id, "code": fresh("q"), "name": "Q", "skills": ["voice"]}
+
+
+def _open_hours_body(x: Ctx) -> dict:
+    return {"queue": _queue(x).pk, "weekday": 0, "opens_at": "08:00", "closes_at": "20:00"}
+
+
+def _open_hours(x: Ctx) -> OpenHours:
+    return OpenHours.objects.create(
+        queue=_queue(x), weekday=0, opens_at=dt.time(8), closes_at=dt.time(20)
+    )
+
+
+def _closure_body(x: Ctx) -> dict:
+    return {"queue": _queue(x).pk, "closed_on": "2026-05-01", "reason": "Labour Day"}
+
+
+def _closure(x: Ctx) -> QueueClosure:
+    return QueueClosure.objects.create(queue=_queue(x), closed_on=dt.date(2026, 5, 1))
+
+
+def _shrinkage_body(x: Ctx) -> dict:
+    return {"site": x.world.team_a.site_id, "percent": "30"}
+
+
+def _shrinkage(x: Ctx) -> ShrinkageRule:
+    return ShrinkageRule.objects.create(site=x.world.team_a.site, percent=30)
 
 
 def _event(x: Ctx) -> SpecialEvent:
@@ -135,6 +167,70 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("queue-detail", "DELETE"): Row(
         lambda c, x: c.delete(url("queue-detail", _queue(x).pk)), write(204)
+    ),
+    ("open-hours-list", "GET"): Row(lambda c, x: c.get(url("open-hours-list")), read),
+    ("open-hours-list", "POST"): Row(
+        lambda c, x: c.post(url("open-hours-list"), _open_hours_body(x), format="json"),
+        write(201),
+    ),
+    ("open-hours-detail", "GET"): Row(
+        lambda c, x: c.get(url("open-hours-detail", _open_hours(x).pk)), read
+    ),
+    ("open-hours-detail", "PUT"): Row(
+        lambda c, x: c.put(
+            url("open-hours-detail", _open_hours(x).pk), _open_hours_body(x), format="json"
+        ),
+        write(200),
+    ),
+    ("open-hours-detail", "PATCH"): Row(
+        lambda c, x: c.patch(
+            url("open-hours-detail", _open_hours(x).pk), {"closes_at": "18:00"}, format="json"
+        ),
+        write(200),
+    ),
+    ("open-hours-detail", "DELETE"): Row(
+        lambda c, x: c.delete(url("open-hours-detail", _open_hours(x).pk)), write(204)
+    ),
+    ("closure-list", "GET"): Row(lambda c, x: c.get(url("closure-list")), read),
+    ("closure-list", "POST"): Row(
+        lambda c, x: c.post(url("closure-list"), _closure_body(x), format="json"), write(201)
+    ),
+    ("closure-detail", "GET"): Row(lambda c, x: c.get(url("closure-detail", _closure(x).pk)), read),
+    ("closure-detail", "PUT"): Row(
+        lambda c, x: c.put(url("closure-detail", _closure(x).pk), _closure_body(x), format="json"),
+        write(200),
+    ),
+    ("closure-detail", "PATCH"): Row(
+        lambda c, x: c.patch(
+            url("closure-detail", _closure(x).pk), {"reason": "Moved"}, format="json"
+        ),
+        write(200),
+    ),
+    ("closure-detail", "DELETE"): Row(
+        lambda c, x: c.delete(url("closure-detail", _closure(x).pk)), write(204)
+    ),
+    ("shrinkage-rule-list", "GET"): Row(lambda c, x: c.get(url("shrinkage-rule-list")), read),
+    ("shrinkage-rule-list", "POST"): Row(
+        lambda c, x: c.post(url("shrinkage-rule-list"), _shrinkage_body(x), format="json"),
+        write(201),
+    ),
+    ("shrinkage-rule-detail", "GET"): Row(
+        lambda c, x: c.get(url("shrinkage-rule-detail", _shrinkage(x).pk)), read
+    ),
+    ("shrinkage-rule-detail", "PUT"): Row(
+        lambda c, x: c.put(
+            url("shrinkage-rule-detail", _shrinkage(x).pk), _shrinkage_body(x), format="json"
+        ),
+        write(200),
+    ),
+    ("shrinkage-rule-detail", "PATCH"): Row(
+        lambda c, x: c.patch(
+            url("shrinkage-rule-detail", _shrinkage(x).pk), {"percent": "25"}, format="json"
+        ),
+        write(200),
+    ),
+    ("shrinkage-rule-detail", "DELETE"): Row(
+        lambda c, x: c.delete(url("shrinkage-rule-detail", _shrinkage(x).pk)), write(204)
     ),
     ("history-list", "GET"): Row(lambda c, x: c.get(url("history-list")), read),
     ("history-upload", "POST"): Row(_upload, write(201)),

@@ -8,9 +8,11 @@ from scheduler.erlang import (
     SkillQueue,
     StaffingRules,
     agents_required,
+    email_agents_required,
     erlang_c_agents,
     service_predict,
     skill_group_requirements,
+    workload_erlangs,
 )
 
 HALF_HOUR = 1800.0
@@ -74,7 +76,12 @@ def test_chat_concurrency_divides_slots_among_agents():
 
 def test_email_workload_is_spread_over_the_response_window():
     # given 40 emails of 6 minutes arriving in one half hour, answered within 2 hours
-    rules = StaffingRules(channel=Channel.EMAIL, email_response_seconds=7200, occupancy_cap=1.0)
+    rules = StaffingRules(
+        channel=Channel.EMAIL,
+        email_response_seconds=7200,
+        occupancy_cap=1.0,
+        target_service_level=1.0,
+    )
     volume = np.zeros(8)
     volume[0] = 40
     # when
@@ -83,6 +90,77 @@ def test_email_workload_is_spread_over_the_response_window():
     )
     # then 8 agent-intervals of work spread over 4 intervals: 2 agents each
     assert result.agents.tolist() == [2, 2, 2, 2, 0, 0, 0, 0]
+
+
+def test_email_share_answers_the_rest_of_a_peak_in_the_next_window():
+    # given 40 emails of 6 minutes in one half hour; 75% answered within 2 hours
+    rules = StaffingRules(
+        channel=Channel.EMAIL,
+        email_response_seconds=7200,
+        occupancy_cap=1.0,
+        target_service_level=0.75,
+    )
+    volume = np.zeros(10)
+    volume[0] = 40
+    # when
+    result = agents_required(
+        volume=volume, aht_seconds=360.0, interval_seconds=HALF_HOUR, rules=rules
+    )
+    # then 75% of 8 agent-intervals in the first window (1.5 a half hour), 25% in the next (0.5)
+    assert result.agents.tolist() == [2, 2, 2, 2, 1, 1, 1, 1, 0, 0]
+    assert int(result.agents.sum()) >= 8  # every email is still answered
+    # and the agents of the peak answer at least 75% within the window
+    assert np.all(result.service_level[:4] >= 0.75)
+
+
+def test_email_share_needs_fewer_agents_at_a_peak_but_the_same_work():
+    # given a morning peak of emails answered within 4 hours
+    volume = np.zeros(32)  # half hours; long enough for two windows after the last email
+    volume[:10] = [0, 60, 120, 80, 40, 20, 10, 10, 10, 10]
+
+    def need(share: float) -> np.ndarray:
+        return email_agents_required(
+            workload_erlangs(volume, 300.0, HALF_HOUR),
+            interval_seconds=HALF_HOUR,
+            response_seconds=4 * 3600,
+            occupancy_cap=1.0,
+            answered_share=share,
+        )
+
+    # when
+    everything, ninety = need(1.0), need(0.9)
+    # then the peak needs less with 90% and the total work is the same (nothing is dropped)
+    assert ninety.max() < everything.max()
+    assert ninety.sum() == pytest.approx(everything.sum())
+
+
+def test_email_share_changes_nothing_at_a_steady_rate():
+    volume = np.full(24, 30.0)
+    kwargs = {"aht_seconds": 300.0, "interval_seconds": HALF_HOUR}
+    base = {"channel": Channel.EMAIL, "email_response_seconds": 3 * 3600}
+    everything = agents_required(
+        volume=volume, rules=StaffingRules(**base, target_service_level=1.0), **kwargs
+    )
+    ninety = agents_required(
+        volume=volume, rules=StaffingRules(**base, target_service_level=0.9), **kwargs
+    )
+    # after the first two windows have filled
+    assert everything.agents[12:].tolist() == ninety.agents[12:].tolist()
+
+
+def test_email_service_predict_is_the_share_covered_in_the_window():
+    rules = StaffingRules(
+        channel=Channel.EMAIL, email_response_seconds=HALF_HOUR, target_service_level=0.9
+    )
+    # 10 agent-intervals of work in one half hour, answered within it
+    prediction = service_predict(
+        volume=np.array([30.0]),
+        aht_seconds=600.0,
+        interval_seconds=HALF_HOUR,
+        agents=np.array([8]),
+        rules=rules,
+    )
+    assert prediction.service_level.tolist() == pytest.approx([0.8])
 
 
 def test_zero_volume_needs_zero_agents_for_every_channel():
@@ -142,6 +220,10 @@ def test_skill_groups_pool_same_skill_queues_and_keep_groups_apart():
 def test_invalid_rules_are_rejected():
     with pytest.raises(ValueError, match="email_response_seconds"):
         StaffingRules(channel=Channel.EMAIL)
+    with pytest.raises(ValueError, match="target_service_level"):
+        StaffingRules(channel=Channel.EMAIL, email_response_seconds=3600, target_service_level=0)
+    with pytest.raises(ValueError, match="target_service_level"):
+        StaffingRules(target_service_level=1.0)  # no queue answers every call in time
     with pytest.raises(ValueError, match="occupancy_cap"):
         StaffingRules(occupancy_cap=0.0)
     with pytest.raises(ValueError, match="volume"):
