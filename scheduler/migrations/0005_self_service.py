@@ -95,7 +95,7 @@ def remove_jobs(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("scheduler", "0003_nightly_job"),
+        ("scheduler", "0004_demand_goals"),
         ("staffing", "0003_periodic_jobs"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
