@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from icalendar import Calendar, Event
 
@@ -78,7 +78,7 @@ def agent_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", _g("Shifts of %(name)s") % {"name": agent.full_name})
+    calendar.add("x-wr-calname", gettext("Shifts of %(name)s") % {"name": agent.full_name})
     calendar.add("x-wr-timezone", str(zone))
     calendar.add("refresh-interval", datetime.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
@@ -99,14 +99,14 @@ def agent_calendar(
         event.add("dtstart", row.start_at.astimezone(zone))
         event.add("dtend", row.end_at.astimezone(zone))
         name = row.template.name if row.template else row.get_activity_display()
-        event.add("summary", _g("Shift: %(name)s") % {"name": name})
+        event.add("summary", gettext("Shift: %(name)s") % {"name": name})
         event.add("categories", ["SHIFT"])
         event.add("transp", "OPAQUE")
         if row.break_start_at and row.break_minutes:
             break_end = row.break_start_at + datetime.timedelta(minutes=row.break_minutes)
             event.add(
                 "description",
-                _g("Break %(start)s-%(end)s")
+                gettext("Break %(start)s-%(end)s")
                 % {
                     "start": f"{row.break_start_at.astimezone(zone):%H:%M}",
                     "end": f"{break_end.astimezone(zone):%H:%M}",
@@ -125,7 +125,7 @@ def agent_calendar(
                     zone
                 ),
             )
-            pause.add("summary", _g("Break"))
+            pause.add("summary", gettext("Break"))
             pause.add("categories", ["BREAK"])
             pause.add("transp", "TRANSPARENT")
             calendar.add_component(pause)
@@ -147,7 +147,7 @@ def agent_calendar(
         event.add("dtstamp", session.starts_at)
         event.add("dtstart", session.starts_at.astimezone(zone))
         event.add("dtend", session.ends_at.astimezone(zone))
-        event.add("summary", _g("Training: %(course)s") % {"course": session.course.title})
+        event.add("summary", gettext("Training: %(course)s") % {"course": session.course.title})
         if session.location:
             event.add("location", session.location)
         event.add("categories", ["TRAINING"])
@@ -165,7 +165,7 @@ def agent_calendar(
         event.add("dtstamp", request.decided_at or request.created_at)
         event.add("dtstart", request.start_on)
         event.add("dtend", request.end_on + datetime.timedelta(days=1))
-        event.add("summary", _g("Leave: %(type)s") % {"type": request.leave_type.name})
+        event.add("summary", gettext("Leave: %(type)s") % {"type": request.leave_type.name})
         event.add("categories", ["LEAVE"])
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
