@@ -269,9 +269,7 @@ def test_a_swap_that_costs_cover_beyond_the_site_tolerance_is_refused(center, we
     error = refused("coverage", propose, center, 9, 6, 13)
     assert "mandarin+voice" in error.text
     # with a tolerance of one agent it passes, and shows the service levels it costs
-    SwapPolicy.objects.update_or_create(
-        site=center.unit.site, defaults={"coverage_tolerance": 1}
-    )
+    SwapPolicy.objects.update_or_create(site=center.unit.site, defaults={"coverage_tolerance": 1})
     swap = propose(center, 9, 6, 13)
     assert swap.impact["coverage_drops"] == []
     assert swap.impact["intervals"]
