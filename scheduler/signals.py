@@ -36,7 +36,42 @@ def leave_cancelled(sender: Any, request_id: int, **kwargs: Any) -> None:
     leave_restore_on_live(request_id=request_id)
 
 
+def rostered_days(
+    sender: Any, agent_id: int, start_on: Any, end_on: Any, **kwargs: Any
+) -> dict[Any, bool]:
+    """For leave counted in working days: the days the live roster covers for the agent, and
+    whether each holds a shift (leave rows count as not working)."""
+    import datetime
+
+    from scheduler.models.rosters import Activity, Assignment, Roster, RosterStatus
+    from staffing.models import Agent
+
+    team_id = Agent.objects.filter(pk=agent_id).values_list("team_id", flat=True).first()
+    covered: dict[Any, bool] = {}
+    for roster in Roster.objects.filter(
+        unit__teams=team_id,
+        status=RosterStatus.PUBLISHED,
+        period_start__lte=end_on,
+        period_end__gte=start_on,
+    ).distinct():
+        day = max(start_on, roster.period_start)
+        while day <= min(end_on, roster.period_end):
+            covered[day] = False
+            day += datetime.timedelta(days=1)
+    if covered:
+        for day in (
+            Assignment.objects.filter(agent_id=agent_id, is_live=True, day__in=list(covered))
+            .exclude(activity=Activity.LEAVE)
+            .values_list("day", flat=True)
+        ):
+            covered[day] = True
+    return covered
+
+
 def connect() -> None:
+    staffing_signals.leave_days_rostered.connect(
+        rostered_days, dispatch_uid="scheduler-leave-days-rostered"
+    )
     staffing_signals.leave_taking_effect.connect(
         strike_leave_from_live, dispatch_uid="scheduler-leave-strike"
     )

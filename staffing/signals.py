@@ -17,3 +17,8 @@ leave_requested = Signal()
 leave_taking_effect = Signal()
 #: Sent after commit when a leave request is rejected: kwargs request_id.
 leave_rejected = Signal()
+#: Asked (not notified) while a request's days are counted: receivers return a mapping
+#: {day: works} for the days a published roster covers for the agent (kwargs agent_id,
+#: start_on, end_on). In a 24/7 center leave is taken from rostered shifts, weekends included;
+#: days no roster covers yet count by the working-day calendar.
+leave_days_rostered = Signal()

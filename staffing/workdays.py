@@ -39,8 +39,13 @@ def count_leave_days(
     part_day_hours: Decimal | None = None,
     hours_per_day: Decimal = Decimal("8"),
     country: str | None = None,
+    rostered: dict[datetime.date, bool] | None = None,
 ) -> Decimal:
-    """Days a request takes from a balance: calendar days, or working days, or a part day."""
+    """Days a request takes from a balance: calendar days, or working days, or a part day.
+
+    ``rostered`` gives, for days a published roster covers, whether the agent works a shift:
+    there a working-day count takes the rostered shifts (a Saturday shift counts, a weekday
+    rostered off does not); other days follow the public-holiday calendar."""
     if end_on < start_on:
         return Decimal("0")
     if part_day_hours is not None:
@@ -48,9 +53,12 @@ def count_leave_days(
     total = (end_on - start_on).days + 1
     if calendar_days:
         return Decimal(total)
-    days = sum(
-        1
-        for offset in range(total)
-        if is_working_day(start_on + datetime.timedelta(days=offset), country=country)
-    )
+    rostered = rostered or {}
+    days = 0
+    for offset in range(total):
+        day = start_on + datetime.timedelta(days=offset)
+        if day in rostered:
+            days += int(rostered[day])
+        elif is_working_day(day, country=country):
+            days += 1
     return Decimal(days)

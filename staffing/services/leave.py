@@ -109,12 +109,20 @@ def _check_request_rules(
             }
         )
 
+    calendar_days = leave_type.day_count == "calendar"
+    rostered: dict[datetime.date, bool] = {}
+    if not calendar_days and part_day_hours is None:
+        for _receiver, answer in signals.leave_days_rostered.send(
+            sender=LeaveRequest, agent_id=agent.pk, start_on=start_on, end_on=end_on
+        ):
+            rostered.update(answer or {})
     days = count_leave_days(
         start_on,
         end_on,
-        calendar_days=leave_type.day_count == "calendar",
+        calendar_days=calendar_days,
         part_day_hours=part_day_hours,
         hours_per_day=agent.contract.hours_per_day,
+        rostered=rostered,
     )
     if days <= 0:
         raise ValidationError({"end_on": NO_DAYS})

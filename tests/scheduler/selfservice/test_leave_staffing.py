@@ -1,6 +1,7 @@
 """Leave against staffing: the effect on service, automatic approval, the live roster."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from scheduler.models import Activity, Notification, Requirement, RosterRun
 from scheduler.models.selfservice import LeaveImpact, LeavePolicy
@@ -113,3 +114,35 @@ def test_approved_leave_never_leaves_a_shift_and_cancelling_gives_the_balance_ba
     # then: the balance is back and the day is free on the live roster
     assert leave_balance(agent=agent, leave_type=annual, year=year) == before
     assert live(agent, day) is None
+
+
+def test_working_day_leave_counts_the_rostered_shifts_of_a_24_7_agent(center, week, commits):
+    # agent 6 works the late shift on Saturday and Sunday and is off Monday and Tuesday
+    agent = center.agents[6]
+    annual = LeaveType.objects.get(code="annual")
+    leave_ledger_adjust(
+        actor=center.hr,
+        agent=agent,
+        leave_type=annual,
+        year=day_of(center, 0).year,
+        days=5,
+        note="grant",
+    )
+    with commits(execute=True):
+        weekend = leave_request_create(
+            actor=agent.user,
+            agent=agent,
+            leave_type=annual,
+            start_on=day_of(center, 5),
+            end_on=day_of(center, 6),
+        )
+    assert weekend.days == 2  # two rostered shifts, though Saturday and Sunday
+    with pytest.raises(ValidationError) as caught:
+        leave_request_create(
+            actor=agent.user,
+            agent=agent,
+            leave_type=annual,
+            start_on=day_of(center, 0),
+            end_on=day_of(center, 1),
+        )
+    assert "end_on" in caught.value.message_dict  # rostered off: no working day to take

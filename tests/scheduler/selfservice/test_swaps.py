@@ -102,18 +102,19 @@ def test_a_swap_onto_a_day_of_leave_is_refused(center, week):
     from staffing.models import LeaveType
     from staffing.services.leave import leave_request_approve, leave_request_create
 
-    # given: agent 9 has approved personal leave on a day they are off (Thursday)
+    # given: agent 9 has approved personal leave on Sunday, a rostered day (now leave)
     agent = center.agents[9]
     request = leave_request_create(
         actor=agent.user,
         agent=agent,
         leave_type=LeaveType.objects.get(code="personal"),
-        start_on=day_of(center, 3),
-        end_on=day_of(center, 3),
+        start_on=day_of(center, 6),
+        end_on=day_of(center, 6),
     )
     leave_request_approve(actor=center.lead, request=request)
-    # when / then: agent 5 cannot give them the Thursday shift
-    error = refused("availability", propose, center, 5, 3, 9)
+    assert live(agent, day_of(center, 6)).activity == "leave"
+    # when / then: agent 1 cannot give them the Sunday shift
+    error = refused("availability", propose, center, 1, 6, 9)
     assert "leave" in error.text
 
 
