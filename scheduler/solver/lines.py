@@ -164,7 +164,7 @@ class LineBuilder:
         # quarter of the agents worked 4 days in the last week, most after a run into Sunday
         # with their weekends used up, and half the short cells fell in that week).
         self.two_week_share = 0.1
-        self.two_week_lines = 8  # first-week lines tried per two-week move
+        self.two_week_lines = 16  # first-week lines tried per two-week move
         # Cells (group, interval) with need left, kept up to date by _add and _remove.
         self.short: set[tuple[str, int]] = {
             (g, i) for g, need in self.need.items() for i, value in enumerate(need) if value > 0
@@ -408,12 +408,7 @@ class LineBuilder:
             if self.rng.random() < self.day_move_share:
                 self._move_one_day(agent, days)
                 continue
-            before = {d: self.shifts[agent.id][d] for d in days if d in self.shifts[agent.id]}
-            for d in before:
-                self._remove(agent, d)
-            if not self._place_best(agent, days):
-                for d, template in before.items():
-                    self._add(agent, d, template)
+            self._reline(agent, days, accept_equal=True)
         return moves
 
     def _day_gain(self, agent: Agent, day: int, template: ShiftTemplate) -> float:
@@ -433,6 +428,7 @@ class LineBuilder:
             return
         origin = self.rng.choice(worked)
         original = shifts[origin]
+        cost_before = self._residual_between(days[0] - 1, days[-1] + 1)
         self._remove(agent, origin)
         options = []
         for d in days:
@@ -452,7 +448,10 @@ class LineBuilder:
                 self.locks[agent.id],
             ):  # fmt: skip
                 self._add(agent, d, t)
-                return
+                if self._residual_between(days[0] - 1, days[-1] + 1) <= cost_before:
+                    return
+                self._remove(agent, d)  # the estimate misled: keep the day where it was
+                break
         self._add(agent, origin, original)
 
     def _fill_short(self) -> bool:
@@ -555,7 +554,12 @@ class LineBuilder:
         best_cost = cost_before
         best_plan: dict[int, ShiftTemplate] | None = None
         tail, weekends, locks = self.tail[agent.id], self.weekends, self.locks[agent.id]
-        lines = self._scored_lines(agent, first)[: self.two_week_lines]
+        # The best lines for the first week alone, and as many drawn from the rest: the line
+        # that lets the second week grow is rarely among the first week's best.
+        scored = self._scored_lines(agent, first)
+        half = self.two_week_lines // 2
+        rest = scored[half:]
+        lines = scored[:half] + self.rng.sample(rest, min(len(rest), half))
         for _, work, template in lines:
             partial = {d: t for d, t in shifts.items() if d <= first[-1]}
             for d in work:
@@ -583,16 +587,18 @@ class LineBuilder:
         shifts = self.shifts[agent.id]
         return any(d in shifts and interval in self._cells(d, shifts[d]) for d in (day, day - 1))
 
-    def _reline(self, agent: Agent, days: list[int]) -> bool:
+    def _reline(self, agent: Agent, days: list[int], *, accept_equal: bool = False) -> bool:
         """Take the agent's week out and put the best valid line back; keep it only when the
-        residual cost of the week falls."""
+        residual cost of the week falls (or stays, with ``accept_equal``: moves across a
+        plateau). The lines are ranked by an estimate, so the exact cost decides."""
         shifts = self.shifts[agent.id]
         before = {d: shifts[d] for d in days if d in shifts}
         cost_before = self._residual_between(days[0] - 1, days[-1] + 1)
         for d in before:
             self._remove(agent, d)
         placed = self._place_best(agent, days)
-        if placed and self._residual_between(days[0] - 1, days[-1] + 1) < cost_before:
+        cost = self._residual_between(days[0] - 1, days[-1] + 1)
+        if placed and (cost < cost_before or (accept_equal and cost == cost_before)):
             return True
         for d in days:
             if d in shifts:
