@@ -1,0 +1,324 @@
+"""Team lead pages: rosters (generate with live progress, board, edit a cell, publish, diff,
+coverage) and the approvals queue (swaps and leave, each with its service-level figures)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from scheduler.api.roster_views import rosters_visible_to, units_visible_to
+from scheduler.models.rosters import Roster, RosterRun, RosterStatus, ShiftTemplate
+from scheduler.models.selfservice import LeaveImpact, SwapRequest, SwapStatus
+from scheduler.selectors.roster_board import roster_board
+from scheduler.selectors.roster_service import roster_evaluate, roster_service_levels
+from scheduler.services import rosters as roster_services
+from scheduler.services import swaps
+from staffing import policy
+from staffing.models import Agent, LeaveRequest
+from staffing.models.leave import LeaveStatus
+from staffing.services import leave as leave_services
+
+from .charts import line_chart
+
+RUN_QUEUED = _("The roster is being generated; this page follows its progress.")
+PUBLISHED = _("Version %(version)s is published; agents whose shifts changed were told.")
+CELL_SAVED = _("Saved and locked: the engine's checks passed.")
+
+
+def _planner(request: HttpRequest) -> None:
+    if not (policy.is_hr_or_admin(request.user) or policy.led_team_ids(request.user)):
+        raise PermissionDenied
+
+
+def _roster_for_planner(request: HttpRequest, pk: int) -> Roster:
+    _planner(request)
+    roster = get_object_or_404(rosters_visible_to(request.user), pk=pk)
+    if not roster_services.can_plan(request.user, roster.unit):
+        raise PermissionDenied
+    return roster
+
+
+def _board_agents(request: HttpRequest, roster: Roster):  # type: ignore[no-untyped-def]
+    agents = Agent.objects.filter(team__in=roster.unit.teams.all(), is_active=True)
+    if not policy.is_hr_or_admin(request.user):
+        agents = agents.filter(team__in=policy.led_team_ids(request.user))
+    return agents
+
+
+@login_required
+def roster_list(request: HttpRequest) -> HttpResponse:
+    _planner(request)
+    units = [
+        unit
+        for unit in units_visible_to(request.user)
+        if roster_services.can_plan(request.user, unit)
+    ]
+    rosters = (
+        Roster.objects.filter(unit__in=units)
+        .exclude(status=RosterStatus.ARCHIVED)
+        .select_related("unit")
+        .order_by("unit__code", "-period_start", "-version")
+    )
+    runs = (
+        RosterRun.objects.filter(unit__in=units).select_related("unit").order_by("-created_at")[:10]
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "scheduler/lead/roster_list.html",
+        {
+            "units": units,
+            "rosters": rosters,
+            "runs": runs,
+            "next_monday": today + datetime.timedelta(days=(7 - today.weekday()) % 7 or 7),
+        },
+    )
+
+
+@login_required
+@require_POST
+def roster_generate(request: HttpRequest) -> HttpResponse:
+    _planner(request)
+    unit = get_object_or_404(units_visible_to(request.user), pk=request.POST.get("unit") or 0)
+    try:
+        start = datetime.date.fromisoformat(request.POST.get("period_start", ""))
+        weeks = int(request.POST.get("weeks") or 4)
+    except ValueError:
+        messages.error(request, _("Enter the first day as YYYY-MM-DD and the weeks as a number."))
+        return redirect("scheduler:roster-list")
+    try:
+        with transaction.atomic():
+            run = roster_services.roster_run_request(
+                actor=request.user, unit=unit, period_start=start, weeks=weeks
+            )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("scheduler:roster-list")
+    messages.info(request, RUN_QUEUED)
+    return redirect("scheduler:run-detail", pk=run.pk)
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A run's progress; the progress block reloads itself every two seconds while running."""
+    _planner(request)
+    units = [u for u in units_visible_to(request.user) if roster_services.can_plan(request.user, u)]
+    run = get_object_or_404(
+        RosterRun.objects.select_related("unit", "result"), pk=pk, unit__in=units
+    )
+    template = (
+        "scheduler/lead/_run_progress.html"
+        if request.headers.get("HX-Request")
+        else "scheduler/lead/run_detail.html"
+    )
+    return render(request, template, {"run": run, "active": run.status in ("queued", "running")})
+
+
+@login_required
+def roster_board_page(request: HttpRequest, pk: int) -> HttpResponse:
+    roster = _roster_for_planner(request, pk)
+    changed: set[tuple[int, str]] = set()
+    if roster.based_on_id:
+        changed = {
+            (row["agent"], row["day"])
+            for row in roster_services.roster_diff(before=roster.based_on, after=roster)
+        }
+    board = roster_board(
+        roster=roster,
+        agents=_board_agents(request, roster),
+        skill=request.GET.get("skill") or None,
+        level=request.GET.get("level") or None,
+        changed=changed,
+    )
+    versions = Roster.objects.filter(unit=roster.unit, period_start=roster.period_start).order_by(
+        "-version"
+    )
+    templates = ShiftTemplate.objects.filter(site=roster.unit.site, is_active=True).order_by(
+        "start_time"
+    )
+    return render(
+        request,
+        "scheduler/lead/board.html",
+        {
+            "roster": roster,
+            "board": board,
+            "versions": versions,
+            "templates": templates,
+            "editable": roster.status == RosterStatus.DRAFT,
+            "skill": request.GET.get("skill", ""),
+            "level": request.GET.get("level", ""),
+        },
+    )
+
+
+@login_required
+@require_POST
+def roster_cell(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set one agent's day on a draft; refused with the broken rule named."""
+    roster = _roster_for_planner(request, pk)
+    try:
+        agent_id = int(request.POST.get("agent") or 0)
+        day = datetime.date.fromisoformat(request.POST.get("day", ""))
+    except ValueError:
+        messages.error(request, _("Choose an agent and a day."))
+        return redirect("scheduler:roster-board", pk=pk)
+    try:
+        roster_services.assignment_set(
+            actor=request.user,
+            roster=roster,
+            agent_id=agent_id,
+            day=day,
+            template_code=request.POST.get("template") or None,
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, CELL_SAVED)
+    return redirect(f"{reverse('scheduler:roster-board', args=[pk])}#agent-{agent_id}")
+
+
+@login_required
+@require_POST
+def roster_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    roster = _roster_for_planner(request, pk)
+    try:
+        roster = roster_services.roster_publish(actor=request.user, roster=roster)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, PUBLISHED % {"version": roster.version})
+    return redirect("scheduler:roster-board", pk=roster.pk)
+
+
+@login_required
+def roster_coverage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Per day: required against scheduled per skill group, predicted service per queue."""
+    roster = _roster_for_planner(request, pk)
+    try:
+        day = (
+            datetime.date.fromisoformat(request.GET.get("day", ""))
+            if request.GET.get("day")
+            else roster.period_start
+        )
+    except ValueError:
+        day = roster.period_start
+    day = min(max(day, roster.period_start), roster.period_end)
+    period, solution = roster_evaluate(roster)
+    interval = period.problem.horizon.interval_minutes
+    per_day = 1440 // interval
+    offset = (day - roster.period_start).days
+    groups: dict[str, dict[str, list[float]]] = {}
+    below: list[dict] = []
+    for row in solution.coverage:
+        if not offset * per_day <= row.interval < (offset + 1) * per_day:
+            continue
+        series = groups.setdefault(
+            row.skill_group_id, {"required": [0.0] * per_day, "staffed": [0.0] * per_day}
+        )
+        slot = row.interval - offset * per_day
+        series["required"][slot] = row.required
+        series["staffed"][slot] = row.staffed
+        if row.under:
+            below.append(
+                {
+                    "group": row.skill_group_id,
+                    "time": timezone.localtime(period.at(row.interval * interval), period.zone),
+                    "required": row.required,
+                    "staffed": row.staffed,
+                }
+            )
+    labels = [
+        f"{(slot * interval) // 60:02d}:{(slot * interval) % 60:02d}" for slot in range(per_day)
+    ]
+    charts = [
+        (
+            group,
+            line_chart(
+                x_labels=labels,
+                series=[
+                    (str(_("Required")), values["required"], "#b42318", False, False),
+                    (str(_("Scheduled")), values["staffed"], "#0b62c4", False, False),
+                ],
+                every=max(per_day // 12, 1),
+            ),
+        )
+        for group, values in sorted(groups.items())
+    ]
+    return render(
+        request,
+        "scheduler/lead/coverage.html",
+        {
+            "roster": roster,
+            "day": day,
+            "days": roster.days(),
+            "charts": charts,
+            "below": below,
+            "service": roster_service_levels(roster, solution, period),
+        },
+    )
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    """Swaps accepted by both agents and pending leave, each with its service figures."""
+    _planner(request)
+    everyone = policy.is_hr_or_admin(request.user)
+    led = policy.led_team_ids(request.user)
+    swap_rows = SwapRequest.objects.filter(status=SwapStatus.ACCEPTED).select_related(
+        "requester", "counterpart"
+    )
+    leave_rows = LeaveRequest.objects.filter(status=LeaveStatus.PENDING).select_related(
+        "agent__team", "leave_type"
+    )
+    if not everyone:
+        swap_rows = swap_rows.filter(Q(requester__team__in=led) & Q(counterpart__team__in=led))
+        leave_rows = leave_rows.filter(agent__team__in=led).exclude(agent__user=request.user)
+    impacts = {i.request_id: i for i in LeaveImpact.objects.filter(request__in=leave_rows)}
+    return render(
+        request,
+        "scheduler/lead/approvals.html",
+        {
+            "swaps": swap_rows.order_by("requester_start_at"),
+            "leave": [(row, impacts.get(row.pk)) for row in leave_rows.order_by("start_on")],
+        },
+    )
+
+
+@login_required
+@require_POST
+def approval_decide(request: HttpRequest, kind: str, pk: int, decision: str) -> HttpResponse:
+    _planner(request)
+    comment = request.POST.get("comment", "")[:500]
+    try:
+        if kind == "swap":
+            swap = get_object_or_404(SwapRequest, pk=pk)
+            if decision == "approve":
+                swaps.swap_approve(actor=request.user, swap=swap, comment=comment)
+            else:
+                swaps.swap_reject(actor=request.user, swap=swap, comment=comment)
+        else:
+            leave = get_object_or_404(policy.leave_requests_visible_to(request.user), pk=pk)
+            if decision == "approve":
+                leave_services.leave_request_approve(
+                    actor=request.user, request=leave, comment=comment
+                )
+            else:
+                leave_services.leave_request_reject(
+                    actor=request.user, request=leave, comment=comment
+                )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("Decision saved; the agents were told."))
+    return redirect("scheduler:approvals")
