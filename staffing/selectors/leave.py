@@ -217,7 +217,7 @@ def leave_taken_by_type(
             "leave_type": row["leave_type__code"],
             "leave_type_name": row["leave_type__name"],
             "requests": row["requests"],
-            "days": row["days"] or Decimal("0"),
+            "days": Decimal(row["days"] or 0).quantize(Decimal("0.01")),
         }
         for row in rows
     ]
