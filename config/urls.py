@@ -15,6 +15,8 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),
     path("scheduler/", include("scheduler.views.urls")),
+    path("hr/reports/", include("scheduler.views.hr_report_urls")),
+    path("hr/", include("staffing.views.hr_urls")),
     path("", include("staffing.views.urls")),
 ]
 if settings.DEBUG:

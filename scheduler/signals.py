@@ -68,6 +68,13 @@ def rostered_days(
     return covered
 
 
+def leave_impacts(sender: Any, request_ids: list[int], **kwargs: Any) -> dict[int, dict]:
+    """Answers the HR leave page: the assessed service figures of the requests it lists."""
+    from scheduler.selectors.hr_reports import leave_impact_figures
+
+    return leave_impact_figures(request_ids=request_ids)
+
+
 def connect() -> None:
     staffing_signals.leave_days_rostered.connect(
         rostered_days, dispatch_uid="scheduler-leave-days-rostered"
@@ -80,4 +87,7 @@ def connect() -> None:
     staffing_signals.leave_rejected.connect(leave_decided, dispatch_uid="scheduler-leave-rejected")
     staffing_signals.leave_cancelled.connect(
         leave_cancelled, dispatch_uid="scheduler-leave-cancelled"
+    )
+    staffing_signals.leave_impacts_wanted.connect(
+        leave_impacts, dispatch_uid="scheduler-leave-impacts"
     )

@@ -22,3 +22,8 @@ leave_rejected = Signal()
 #: start_on, end_on). In a 24/7 center leave is taken from rostered shifts, weekends included;
 #: days no roster covers yet count by the working-day calendar.
 leave_days_rostered = Signal()
+#: Asked (not notified) by the HR leave page: receivers return {request_id: figures} for the
+#: requests whose effect on service has been assessed (kwargs request_ids). Figures are a dict
+#: with rostered_days (int), worst_service_level (float or None), target_holds (bool) and
+#: decision (str). Staffing shows them without knowing how they were computed.
+leave_impacts_wanted = Signal()

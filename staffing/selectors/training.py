@@ -1,9 +1,9 @@
 import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from ..models import Agent, AgentSkill, Course, TrainingRecord
+from ..models import Agent, AgentSkill, Course, TrainingRecord, TrainingSession
 from ..models.training import TrainingStatus
 
 
@@ -87,3 +87,39 @@ def team_compliance(*, team: Any, today: datetime.date) -> dict:
         "compliance_rate": round(compliant / len(agents), 4) if agents else 1.0,
         "agents": agents,
     }
+
+
+# --- HR pages -----------------------------------------------------------------------------
+
+#: Records that hold a place in a session (a no-show gives the place back, as enrolment counts).
+_PLACE_HOLDING = ~Q(records__status=TrainingStatus.NO_SHOW)
+
+
+def course_catalogue() -> QuerySet[Course]:
+    """Every course with its skill grants, mandatory skills and number of sessions."""
+    return Course.objects.prefetch_related("mandatory_for_skills", "skill_grants__skill").annotate(
+        session_count=Count("sessions", distinct=True)
+    )
+
+
+def training_sessions_list(*, since: datetime.datetime | None = None) -> QuerySet[TrainingSession]:
+    """Sessions (from a moment on, when given) with their places taken."""
+    sessions = TrainingSession.objects.select_related("course").annotate(
+        places_taken=Count("records", filter=_PLACE_HOLDING)
+    )
+    if since is not None:
+        sessions = sessions.filter(ends_at__gte=since)
+    return sessions.order_by("starts_at")
+
+
+def training_session_records(*, session: TrainingSession) -> QuerySet[TrainingRecord]:
+    return session.records.select_related("agent", "agent__team").order_by("agent__employee_number")
+
+
+def agent_skills_table(*, agents: QuerySet[Agent], day: datetime.date) -> list[dict]:
+    """Per agent, level and the skills valid on the day with their proficiency."""
+    agent_list = list(agents)
+    skills: dict[int, list[AgentSkill]] = {agent.pk: [] for agent in agent_list}
+    for row in agent_skills_valid_on(agent_ids=list(skills), day=day).order_by("skill__code"):
+        skills[row.agent_id].append(row)
+    return [{"agent": agent, "skills": skills[agent.pk]} for agent in agent_list]
