@@ -77,6 +77,31 @@ class World:
             actor=giver.user, shift=live(giver, day_of(self.center, 6))
         )
 
+    def leave(self) -> Any:
+        from staffing.models import LeaveRequest, LeaveType
+
+        agent = self.center.agents[4]
+        return LeaveRequest.objects.create(
+            agent=agent,
+            leave_type=LeaveType.objects.get(code="personal"),
+            start_on=day_of(self.center, 2),
+            end_on=day_of(self.center, 2),
+            days=1,
+            created_by=agent.user,
+        )
+
+    def record(self) -> Any:
+        import datetime
+
+        from staffing.models import TrainingRecord
+        from tests.factories import TrainingSessionFactory
+
+        start = datetime.datetime(2030, 1, 7, 9, tzinfo=datetime.UTC)
+        session = TrainingSessionFactory(
+            starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+        )
+        return TrainingRecord.objects.create(agent=self.center.agents[4], session=session)
+
     def run(self) -> RosterRun:
         return RosterRun.objects.create(
             unit=self.roster.unit,
@@ -93,6 +118,16 @@ Expect = Callable[[str], int | tuple[int, ...]]
 def agents_only(code: int | tuple[int, ...] = 200) -> Expect:
     # the team lead of the center is also an agent (agent 0)
     return lambda role: code if role in ("agent", "team_lead") else 403
+
+
+def hr_only(code: int | tuple[int, ...] = 200) -> Expect:
+    return lambda role: code if role in ("hr", "admin") else 403
+
+
+def leave_deciders(code: int | tuple[int, ...] = 200, admin: int | tuple[int, ...] = 200) -> Expect:
+    # HR decides anyone's leave, a team lead their teams'; admins read (and are refused a
+    # decision); agents have no HR pages
+    return lambda role: {"hr": code, "team_lead": code, "admin": admin}.get(role, 403)
 
 
 def planners(code: int | tuple[int, ...] = 200) -> Expect:
@@ -125,6 +160,20 @@ ROSTER = lambda w: w.roster.pk  # noqa: E731
 SHIFT = lambda w: w.shift().pk  # noqa: E731
 
 MATRIX: dict[str, Row] = {
+    "hr:leave-list": Row(get("hr:leave-list"), leave_deciders()),
+    "hr:leave-detail": Row(get("hr:leave-detail", lambda w: w.leave().pk), leave_deciders()),
+    "hr:balance-list": Row(get("hr:balance-list"), hr_only()),
+    "hr:agent-balances": Row(get("hr:agent-balances", lambda w: w.center.agents[4].pk), hr_only()),
+    "hr:training": Row(get("hr:training"), hr_only()),
+    "hr:training-session": Row(
+        get("hr:training-session", lambda w: w.record().session_id), hr_only()
+    ),
+    "hr:training-result": Row(
+        post("hr:training-result", lambda w: w.record().pk), hr_only((200, 302, 400))
+    ),
+    "hr:certificates-expiring": Row(get("hr:certificates-expiring"), hr_only()),
+    "hr:skill-list": Row(get("hr:skill-list"), hr_only()),
+    "hr-reports:report": Row(get("hr-reports:report"), hr_only()),
     "home": Row(get("home"), anyone()),
     "logout": Row(post("logout"), anyone(302)),
     "scheduler:queue-list": Row(get("scheduler:queue-list"), planners()),

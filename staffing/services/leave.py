@@ -115,7 +115,8 @@ def _check_request_rules(
         for _receiver, answer in signals.leave_days_rostered.send(
             sender=LeaveRequest, agent_id=agent.pk, start_on=start_on, end_on=end_on
         ):
-            rostered.update(answer or {})
+            if isinstance(answer, dict):
+                rostered.update(answer)
     days = count_leave_days(
         start_on,
         end_on,
