@@ -183,6 +183,21 @@ MATRIX: dict[str, Row] = {
         # team leads and admins plan demand (302 back to the queue); HR reads only
         lambda role: 302 if role in ("team_lead", "admin") else 403,
     ),
+    "scheduler:queue-adjust": Row(
+        post(
+            "scheduler:queue-adjust",
+            lambda w: w.center.queue.pk,
+            data=lambda w: {
+                "day": day_of(w.center, 0).isoformat(),
+                "start": "09:00",
+                "end": "10:00",
+                "kind": "percent",
+                "amount": "10",
+                "reason": "campaign",
+            },
+        ),
+        lambda role: 302 if role in ("team_lead", "admin") else 403,
+    ),
     "scheduler:my-schedule": Row(get("scheduler:my-schedule"), agents_only()),
     "scheduler:shift-swap": Row(
         get("scheduler:shift-swap", SHIFT),

@@ -1,10 +1,12 @@
 """Pages for planners: queues, forecast against actual, requirement curve per day."""
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,12 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from .. import policy
-from ..models import Forecast, Queue
+from ..models import Forecast, ForecastAdjustment, Queue, SpecialEvent
 from ..selectors.demand import forecast_current, queue_day_curves
 from ..services.demand import forecast_generate
 from .charts import line_chart
 
 FORECAST_READY = _("Forecast version %(version)s is ready.")
+ADJUSTMENT_INPUT = _("Enter the day, the start and end times (HH:MM) and a number.")
+ADJUSTMENT_SAVED = _("Adjustment saved; the requirements are being recomputed.")
 
 
 def _require_reader(request: HttpRequest) -> None:
@@ -100,8 +104,79 @@ def queue_day(request: HttpRequest, pk: int) -> HttpResponse:
             "peak_heads": max((h for h in curves.heads if h is not None), default=None),
         },
         "can_plan": policy.can_plan_demand(request.user),
+        "events": _day_events(queue, day),
+        "adjustments": _day_adjustments(queue, day),
     }
     return render(request, "scheduler/queue_day.html", context)
+
+
+def _day_bounds(queue: Queue, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(queue.site.time_zone)
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+    return start, start + dt.timedelta(days=1)
+
+
+def _day_events(queue: Queue, day: dt.date) -> Any:
+    start, end = _day_bounds(queue, day)
+    return SpecialEvent.objects.filter(
+        Q(queue=queue) | Q(queue__isnull=True, site=queue.site),
+        start_at__lt=end,
+        end_at__gt=start,
+    ).order_by("start_at")
+
+
+def _day_adjustments(queue: Queue, day: dt.date) -> Any:
+    start, end = _day_bounds(queue, day)
+    return ForecastAdjustment.objects.filter(
+        queue=queue, start_at__lt=end, end_at__gt=start
+    ).order_by("start_at")
+
+
+@login_required
+@require_POST
+def queue_adjust(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lay a manual adjustment (a percentage or a number of contacts) over a time range of a
+    day; the requirements follow after commit."""
+    from decimal import Decimal, InvalidOperation
+
+    from ..services.planning import forecast_adjustment_create
+
+    if not policy.can_plan_demand(request.user):
+        raise PermissionDenied
+    queue = get_object_or_404(Queue.objects.select_related("site"), pk=pk)
+    data = request.POST
+    back = f"{reverse('scheduler:queue-day', args=[queue.pk])}?day={data.get('day', '')}"
+    try:
+        day = dt.date.fromisoformat(data.get("day", ""))
+        start_time = dt.time.fromisoformat(data.get("start", ""))
+        end_time = dt.time.fromisoformat(data.get("end", ""))
+        amount = Decimal(data.get("amount", ""))
+    except (ValueError, InvalidOperation):
+        messages.error(request, ADJUSTMENT_INPUT)
+        return redirect(back)
+    start, _end = _day_bounds(queue, day)
+    start_at = start.replace(hour=start_time.hour, minute=start_time.minute)
+    end_at = start.replace(hour=end_time.hour, minute=end_time.minute)
+    if end_time == dt.time(0):
+        end_at = start + dt.timedelta(days=1)
+    try:
+        forecast_adjustment_create(
+            actor=request.user,
+            queue=queue,
+            start_at=start_at,
+            end_at=end_at,
+            reason=data.get("reason", "")[:200],
+            percent=amount if data.get("kind") == "percent" else None,
+            absolute_change=int(amount) if data.get("kind") == "absolute" else None,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(back)
+    messages.success(request, ADJUSTMENT_SAVED)
+    return redirect(back)
 
 
 @login_required

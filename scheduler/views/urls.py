@@ -8,6 +8,7 @@ urlpatterns = [
     path("", pages.queue_list, name="queue-list"),
     path("queues/<int:pk>/", pages.queue_day, name="queue-day"),
     path("queues/<int:pk>/forecast/", pages.queue_forecast, name="queue-forecast"),
+    path("queues/<int:pk>/adjust/", pages.queue_adjust, name="queue-adjust"),
     # agents
     path("me/", agent.my_schedule, name="my-schedule"),
     path("me/shifts/<int:pk>/", agent.shift_swap, name="shift-swap"),

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from scheduler.models.rosters import Assignment, ShiftTemplate
 from staffing.models import AgentSkill, Skill
 from tests.factories import AgentFactory, UserFactory
-from tests.scheduler.rosters.conftest import center  # noqa: F401 (fixture)
 from tests.scheduler.selfservice.conftest import publish_week, shift_row
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +22,7 @@ def board_queries(client: Client, roster_id: int) -> tuple[int, bytes]:
     return len(captured.captured_queries), response.content
 
 
-def test_the_board_query_count_does_not_grow_with_agents(center):  # noqa: F811
+def test_the_board_query_count_does_not_grow_with_agents(center):
     # given: the published week of 14 agents
     roster = publish_week(center)
     client = Client()
