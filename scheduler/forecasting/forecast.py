@@ -175,7 +175,6 @@ def forecast_matrix(
     future_events = _event_mask(future_dates, matrix.interval_minutes, special_days)
     special_past = np.array([kinds[d] != DayKind.REGULAR for d in history_dates])
     special_past |= (past_events != 1.0).any(axis=1)
-    usable = usable_days(matrix, special_past, settings)
 
     open_days = int(matrix.open_days.sum())
     chosen = method
@@ -198,7 +197,7 @@ def forecast_matrix(
     if open_days == 0:
         raise ValueError("history has no open day")
 
-    rhythm = month_rhythm(matrix, usable, settings)
+    usable, rhythm = _usable_and_rhythm(matrix, special_past, settings)
     if chosen in (Method.COMBINATION, Method.RECENT_AVERAGE) and np.any(rhythm != 1.0):
         # Fit on the history with the day-of-month rhythm divided out, then put it back.
         steady = deseasonalised(matrix, rhythm)
@@ -238,6 +237,24 @@ def forecast_matrix(
     for index in np.flatnonzero((future_events != 1.0).any(axis=1)):
         day_kind_labels[index] = "event"
     return np.asarray(np.maximum(forecast, 0.0)), chosen, notes, day_kind_labels
+
+
+def _usable_and_rhythm(
+    matrix: DayMatrix, excluded: BoolArray, settings: MethodSettings
+) -> tuple[BoolArray, npt.NDArray[np.float64]]:
+    """The days the methods learn from, and the day-of-month rhythm, in two passes.
+
+    A salary or statement day can be 30-50% above its weekday, so an outlier screen against
+    nearby same-weekday days alone drops it, and a rhythm learnt only from the days that
+    survive never sees the surge.  So the rhythm is first estimated robustly (median) from
+    every open regular day, the days are then screened with it divided out -- a surge the
+    rhythm explains is a regular day; an outage or an unlisted holiday is still dropped -- and
+    the rhythm is learnt again from the screened days.
+    """
+    candidates = matrix.open_days & ~excluded
+    first = month_rhythm(matrix, candidates, settings, robust=True)
+    usable = usable_days(deseasonalised(matrix, first), excluded, settings)
+    return usable, month_rhythm(matrix, usable, settings)
 
 
 def _closed_weekdays(matrix: DayMatrix, forecast: FloatMatrix, notes: list[str]) -> FloatMatrix:

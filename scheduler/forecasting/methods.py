@@ -122,13 +122,15 @@ def _reference_totals(
 
 
 def month_rhythm(
-    matrix: DayMatrix, usable: BoolArray, settings: MethodSettings
+    matrix: DayMatrix, usable: BoolArray, settings: MethodSettings, *, robust: bool = False
 ) -> npt.NDArray[np.float64]:
     """Multiplicative effect of each day of the month (index 1..31; 1.0 = none).
 
     Banks see more contacts on salary, statement and payment-due days.  The effect of a day of
     the month is the mean log ratio of its days' totals to nearby days of the same weekday,
     over the last year, shrunk towards no effect so that a few noisy months do not invent one.
+    ``robust`` takes the median instead of the mean, for days not yet screened for outliers
+    (an outage or an unlisted holiday on one 10th must not move the 10th's effect).
     """
     factors = np.ones(32)
     if matrix.days < settings.month_rhythm_min_days:
@@ -144,7 +146,7 @@ def month_rhythm(
         chosen = valid & (days_of_month == day_of_month)
         count = int(chosen.sum())
         if count:
-            mean = float(logs[chosen].mean())
+            mean = float(np.median(logs[chosen]) if robust else logs[chosen].mean())
             factors[day_of_month] = np.exp(mean * count / (count + settings.month_rhythm_prior))
     return factors
 

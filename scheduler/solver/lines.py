@@ -9,8 +9,19 @@ checked per agent by ``agent_valid``.
 ``LineBuilder.build`` assigns lines week by week, greedily for the residual demand of each
 agent's skill groups (supervisors first, drawn to intervals without a supervisor).
 ``LineBuilder.reinsert`` then repeatedly takes one agent-week out and puts the best valid line
-back (the current one is always a candidate, so the residual cost never rises): a
-ruin-and-recreate local search that costs about a millisecond a move in pure Python.
+back, or moves one working day: a ruin-and-recreate local search that costs about a
+millisecond a move in pure Python. Lines are ranked by an estimate of their gain, and a move
+is kept only when the exact residual cost of the days it touches does not rise, so the
+residual never rises. Two kinds of moves are aimed rather than drawn at random:
+
+- at a short (group, interval) cell: re-time, move or add one shift of an agent of the group
+  so that it spans the cell, or give one of them a new line for the week;
+- at an agent-week worked below the contract's days: re-plan it together with the week
+  before, whose line often ends in a run the short week cannot extend (with the weekends of
+  the 28 days used up, the last week's Monday is lost to the run into Sunday).
+
+Multi-skilled agents are counted per kind and group; a group left short takes over a count
+from an over-staffed group, so the residual follows the allocation evaluate.allocate makes.
 """
 
 from __future__ import annotations

@@ -115,3 +115,18 @@ def test_forecast_can_start_later_than_the_day_after_history():
     )
     assert result.frame["start"].iloc[0] == pd.Timestamp("2024-07-22")
     assert len(result.frame) == 7 * 48
+
+
+def test_a_salary_day_surge_is_learnt_not_dropped_as_an_outlier():
+    # given 30 weeks where the 10th of each month brings 50% more contacts (no calendar)
+    history = synthetic_history(dt.date(2024, 1, 1), 30 * 7, seed=3)
+    salary_day = history["start"].dt.day == 10
+    history.loc[salary_day, "volume"] = np.round(history.loc[salary_day, "volume"] * 1.5)
+    config = ForecastConfig(interval_minutes=30, horizon_days=28, country=None)
+    # when (the horizon runs from 2024-07-29 and holds 2024-08-10, a Saturday)
+    result = forecast_make(history=history, config=config)
+    # then the 10th is forecast well above the Saturdays a week before and after it (the
+    # effect is shrunk towards none with 7 months seen; before the fix it was dropped: 1.0)
+    totals = daily_totals(result.frame)
+    before, after = totals[dt.date(2024, 8, 3)], totals[dt.date(2024, 8, 17)]
+    assert totals[dt.date(2024, 8, 10)] > 1.2 * (before + after) / 2

@@ -87,7 +87,11 @@ def test_large_neighbourhood_search_returns_a_valid_roster():
     # given: almost no time for the full model, so neighbourhoods do the work
     instance = two_week_instance()
     config = dataclasses.replace(
-        CONFIG, time_limit_seconds=4, full_model_share=0.05, neighbourhood_seconds=0.5
+        CONFIG,
+        time_limit_seconds=4,
+        full_model_share=0.05,
+        neighbourhood_seconds=0.5,
+        full_model_only_literals=0,  # a tiny instance: neighbourhoods all the same
     )
 
     # when
