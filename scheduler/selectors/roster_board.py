@@ -61,6 +61,7 @@ def roster_board(
     skill: str | None = None,
     level: str | None = None,
     changed: set[tuple[int, str]] | None = None,
+    team: int | None = None,
 ) -> Board:
     days = roster.days()
     index = {day: i for i, day in enumerate(days)}
@@ -69,6 +70,8 @@ def roster_board(
         agents = agents.filter(skills__skill__code=skill)
     if level:
         agents = agents.filter(level=level)
+    if team:
+        agents = agents.filter(team_id=team)
     agent_list = list(
         agents.select_related("team").order_by("team__code", "employee_number").distinct()
     )

@@ -179,6 +179,7 @@ def roster_board_page(request: HttpRequest, pk: int) -> HttpResponse:
         agents=_board_agents(request, roster),
         skill=request.GET.get("skill") or None,
         level=request.GET.get("level") or None,
+        team=int(request.GET["team"]) if request.GET.get("team", "").isdigit() else None,
         changed=changed,
     )
     editable = roster.status == RosterStatus.DRAFT
@@ -200,6 +201,8 @@ def roster_board_page(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": editable,
             "skill": request.GET.get("skill", ""),
             "level": request.GET.get("level", ""),
+            "team": request.GET.get("team", ""),
+            "teams": roster.unit.teams.order_by("code"),
         },
     )
 
@@ -297,6 +300,29 @@ def roster_coverage(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for group, values in sorted(groups.items())
     ]
+    # per queue and interval of the day: the predicted service level, below target flagged
+    from scheduler.selectors.roster_service import predicted_levels, queue_curves, staffed_by_group
+
+    staffed = staffed_by_group(solution)
+    first_slot, last_slot = offset * per_day, (offset + 1) * per_day
+    queue_rows: list[dict] = []
+    for curve in queue_curves(period):
+        levels = predicted_levels(curve, staffed, interval)
+        target = float(curve.rules.target_service_level)
+        for position, slot in enumerate(curve.slots):
+            if first_slot <= slot < last_slot and curve.volume[position] > 0:
+                level = float(levels[position])
+                if level < target:
+                    queue_rows.append(
+                        {
+                            "queue": curve.code,
+                            "time": timezone.localtime(period.at(slot * interval), period.zone),
+                            "level": level,
+                            "target": target,
+                            "volume": float(curve.volume[position]),
+                        }
+                    )
+    queue_rows.sort(key=lambda row: (row["time"], row["queue"]))
     return render(
         request,
         "scheduler/lead/coverage.html",
@@ -307,6 +333,7 @@ def roster_coverage(request: HttpRequest, pk: int) -> HttpResponse:
             "charts": charts,
             "below": below,
             "service": roster_service_levels(roster, solution, period),
+            "queue_below": queue_rows,
         },
     )
 
