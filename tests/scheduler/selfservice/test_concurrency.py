@@ -140,6 +140,7 @@ def test_four_concurrent_accepts_of_one_swap_have_exactly_one_winner(postgres, c
             SwapRequest.objects.filter(pk=swap.pk).update(status=SwapStatus.CANCELLED)
         else:
             assert swap.status == SwapStatus.APPROVED
+    print(f"{rounds} rounds of 4 concurrent accepts: {dict(Counter(outcomes))}")
     assert set(outcomes) == {(200, 409, 409, 409)}, Counter(outcomes)
     assert overlapping_live_rows() == 0
 
@@ -287,6 +288,7 @@ def test_random_concurrent_operations_never_overlap_or_touch_leave(
             one(index, local)
 
     results = run_threads(4, worker)
+    print(f"seed {seed}: {operations} operations, answers {dict(sorted(codes.items()))}")
     assert [r for r in results if isinstance(r, Exception)] == []
     assert errors == []
     assert codes[200] + codes[201] > 0 and codes[409] > 0, codes
