@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "staffing.middleware.SiteTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # AxesMiddleware must be last: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",
@@ -192,3 +193,21 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # Fault injection for the worker-crash tests only: seconds a run waits between solving and
 # writing its draft. Always 0 in production.
 SOLVER_FAULT_DELAY_SECONDS = env.float("SOLVER_FAULT_DELAY_SECONDS", default=0.0)
+
+# Content-Security-Policy (django-csp): scripts only from our own static files (no inline script,
+# no CDN); inline style attributes are allowed (colours of the roster board). The API docs page,
+# whose Swagger UI starts with an inline script, is exempted in config/urls.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
