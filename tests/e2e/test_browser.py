@@ -130,3 +130,20 @@ def test_the_language_switch_turns_the_schedule_into_chinese(browser_context, ce
     assert page.get_by_role("heading", name="我的排班").count() == 1
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     screenshot(page, "agent-schedule-zh")
+
+
+def test_the_agent_pages_fit_a_phone_screen(browser_context, center):
+    publish_week(center)
+    agent = center.agents[4]
+    page = login(browser_context, agent.user.username)
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/scheduler/me/", "/scheduler/me/requests/", "/scheduler/me/open-shifts/"):
+        page.goto(path)
+        # nothing wider than the screen but the tables' own scroll boxes
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, (path, overflow)
+        assert page.get_by_role("link", name="My schedule").is_visible()
+    page.goto("/scheduler/me/")
+    screenshot(page, "agent-schedule-phone")
