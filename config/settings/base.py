@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "staffing.middleware.SiteTimeZoneMiddleware",
+    "staffing.idempotency.IdempotencyKeyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -197,6 +198,9 @@ SOLVER_FAULT_DELAY_SECONDS = env.float("SOLVER_FAULT_DELAY_SECONDS", default=0.0
 # Content-Security-Policy (django-csp): scripts only from our own static files (no inline script,
 # no CDN); inline style attributes are allowed (colours of the roster board). The API docs page,
 # whose Swagger UI starts with an inline script, is exempted in config/urls.py.
+# How long an Idempotency-Key answer is kept for replay (staffing/idempotency.py).
+IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

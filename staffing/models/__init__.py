@@ -1,5 +1,6 @@
 """The people of a service center: organisation, skills, training and leave."""
 
+from .idempotency import IdempotencyRecord
 from .leave import (
     LeaveLedgerEntry,
     LeaveRequest,
@@ -15,6 +16,7 @@ __all__ = [
     "Contract",
     "Course",
     "CourseSkillGrant",
+    "IdempotencyRecord",
     "LeaveLedgerEntry",
     "LeaveRequest",
     "LeaveType",
