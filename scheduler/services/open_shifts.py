@@ -23,7 +23,7 @@ from scheduler.models.selfservice import (
 from scheduler.services import live
 from scheduler.services.errors import Conflict
 from scheduler.services.notifications import Kind, notify
-from scheduler.services.swaps import IN_NOTICE, NOT_A_SHIFT, NOT_YOUR_SHIFT, swap_policy_for
+from scheduler.services.swaps import NOT_A_SHIFT, NOT_YOUR_SHIFT, check_notice, swap_policy_for
 from staffing import policy
 from staffing.models import Agent
 
@@ -44,17 +44,7 @@ def _dominant_group(allocation: dict) -> str:
 
 
 def _check_notice(unit: PlanningUnit, start_at: datetime.datetime) -> None:
-    swap_policy = swap_policy_for(unit.site)
-    limit = timezone.now() + datetime.timedelta(hours=swap_policy.notice_hours)
-    if start_at < limit:
-        raise Conflict(
-            IN_NOTICE
-            % {
-                "moment": f"{timezone.localtime(limit):%Y-%m-%d %H:%M}",
-                "hours": swap_policy.notice_hours,
-            },
-            rule="notice_window",
-        )
+    check_notice(start_at, swap_policy_for(unit.site))
 
 
 def open_shift_give_away(*, actor: Any, shift: Assignment, note: str = "") -> OpenShift:

@@ -77,12 +77,10 @@ def _leads_of(*agents: Agent) -> list[Any]:
     return users
 
 
-def _notice_start(site: Site, swap_policy: SwapPolicy) -> datetime.datetime:
-    return timezone.now() + datetime.timedelta(hours=swap_policy.notice_hours)
-
-
-def _check_notice(earliest: datetime.datetime, site: Site, swap_policy: SwapPolicy) -> None:
-    limit = _notice_start(site, swap_policy)
+def check_notice(earliest: datetime.datetime, swap_policy: SwapPolicy) -> None:
+    """Refuse a change of shifts starting inside the site's notice window (swaps, give-aways
+    and open-shift claims alike)."""
+    limit = timezone.now() + datetime.timedelta(hours=swap_policy.notice_hours)
     if earliest < limit:
         raise Conflict(
             IN_NOTICE
@@ -218,7 +216,7 @@ def swap_propose(
     earliest = min(
         shift.start_at, counterpart_shift.start_at if counterpart_shift else shift.start_at
     )
-    _check_notice(earliest, unit.site, swap_policy)
+    check_notice(earliest, swap_policy)
     if SwapRequest.objects.filter(
         requester=requester, requester_day=shift.day, status__in=OPEN_SWAP_STATUSES
     ).exists():
@@ -297,7 +295,7 @@ def _apply(swap: SwapRequest, actor: Any) -> SwapRequest:
     """Apply an accepted swap: re-check under the locks and publish the next version."""
     swap_policy = swap_policy_for(swap.unit.site)
     earliest = min(swap.requester_start_at, swap.counterpart_start_at or swap.requester_start_at)
-    _check_notice(earliest, swap.unit.site, swap_policy)
+    check_notice(earliest, swap_policy)
     agents = live.lock_agents([swap.requester, swap.counterpart])
     roster = live.lock_live_roster(swap.unit, swap.requester_day)
     result = _check(swap, roster, agents, swap_policy)
