@@ -60,23 +60,12 @@ class ConfigurationWrite(permissions.BasePermission):
         return policy.can_edit_configuration(request.user)
 
 
-class PlanningUnitViewSet(viewsets.ModelViewSet):
-    serializer_class = s.PlanningUnitSerializer
-    permission_classes = [permissions.IsAuthenticated, ConfigurationWrite]
-    filterset_fields = ["site", "code"]
-
-    def get_queryset(self) -> QuerySet[PlanningUnit]:
-        return units_visible_to(self.request.user).order_by("code")
-
-
-class ShiftTemplateViewSet(viewsets.ModelViewSet):
-    serializer_class = s.ShiftTemplateSerializer
-    permission_classes = [permissions.IsAuthenticated, ConfigurationWrite]
-    filterset_fields = ["site", "is_night", "is_active"]
-    queryset = ShiftTemplate.objects.all().order_by("site", "start_time")
+class CleanedModelViewSet(viewsets.ModelViewSet):
+    """Writes run the model's full_clean (field and cross-field rules, constraints), so a bad
+    value is refused with the field named instead of failing at the database."""
 
     def perform_create(self, serializer: Any) -> None:
-        instance = ShiftTemplate(**serializer.validated_data)
+        instance = serializer.Meta.model(**serializer.validated_data)
         instance.full_clean()
         instance.save()
         serializer.instance = instance
@@ -86,6 +75,22 @@ class ShiftTemplateViewSet(viewsets.ModelViewSet):
             setattr(serializer.instance, field, value)
         serializer.instance.full_clean()
         serializer.instance.save()
+
+
+class PlanningUnitViewSet(viewsets.ModelViewSet):
+    serializer_class = s.PlanningUnitSerializer
+    permission_classes = [permissions.IsAuthenticated, ConfigurationWrite]
+    filterset_fields = ["site", "code"]
+
+    def get_queryset(self) -> QuerySet[PlanningUnit]:
+        return units_visible_to(self.request.user).order_by("code")
+
+
+class ShiftTemplateViewSet(CleanedModelViewSet):
+    serializer_class = s.ShiftTemplateSerializer
+    permission_classes = [permissions.IsAuthenticated, ConfigurationWrite]
+    filterset_fields = ["site", "is_night", "is_active"]
+    queryset = ShiftTemplate.objects.all().order_by("site", "start_time")
 
 
 class RosterRunViewSet(

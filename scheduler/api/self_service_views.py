@@ -27,7 +27,7 @@ from scheduler.services.leave_staffing import leave_staffing_effect
 from staffing import policy
 
 from . import self_service_serializers as s
-from .roster_views import ConfigurationWrite, units_visible_to
+from .roster_views import CleanedModelViewSet, ConfigurationWrite, units_visible_to
 
 NOT_AN_AGENT = _("Only agents have shifts, feeds and requests of their own.")
 
@@ -341,7 +341,7 @@ class RefresherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(s.RefresherSerializer(proposal).data)
 
 
-class SwapPolicyViewSet(viewsets.ModelViewSet):
+class SwapPolicyViewSet(CleanedModelViewSet):
     """Per site: automatic approval, coverage tolerance, notice and expiry of swaps."""
 
     serializer_class = s.SwapPolicySerializer
@@ -353,18 +353,6 @@ class SwapPolicyViewSet(viewsets.ModelViewSet):
             return SwapPolicy.objects.order_by("site")
         sites = units_visible_to(self.request.user).values_list("site", flat=True)
         return SwapPolicy.objects.filter(site__in=sites).order_by("site")
-
-    def perform_create(self, serializer: Any) -> None:
-        instance = SwapPolicy(**serializer.validated_data)
-        instance.full_clean()
-        instance.save()
-        serializer.instance = instance
-
-    def perform_update(self, serializer: Any) -> None:
-        for field, value in serializer.validated_data.items():
-            setattr(serializer.instance, field, value)
-        serializer.instance.full_clean()
-        serializer.instance.save()
 
 
 class LeavePolicyViewSet(SwapPolicyViewSet):
@@ -381,9 +369,3 @@ class LeavePolicyViewSet(SwapPolicyViewSet):
         if own is not None:
             teams.add(own.team_id)
         return LeavePolicy.objects.filter(team__in=teams).order_by("team")
-
-    def perform_create(self, serializer: Any) -> None:
-        instance = LeavePolicy(**serializer.validated_data)
-        instance.full_clean()
-        instance.save()
-        serializer.instance = instance
