@@ -7,7 +7,7 @@ SERVE ?= 1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: install demo test lint typecheck checks pytest bench bench-compare clean messages
+.PHONY: install demo test lint typecheck checks pytest check-hard audit bench bench-compare clean messages
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -44,6 +44,11 @@ pytest: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 -q
 
 test: lint typecheck checks pytest
+
+# The hardening checks (races on PostgreSQL, real Celery workers on Redis, fuzzing, schemathesis):
+# slower, and they need DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis); .ci/run runs them.
+check-hard: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -q -m hard -p no:cacheprovider
 
 # pyworkforce 0.5.4 needs Python 3.12+: a separate environment for the side-by-side comparisons.
 PYTHON312 ?= python3.12

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from staffing.models import Agent, LeaveLedgerEntry
 from staffing.models.leave import LedgerKind
+from tests.concurrency import postgres  # noqa: F401 - a fixture for every test module
 from tests.factories import AgentFactory, SiteFactory, TeamFactory, UserFactory, leave_type
 
 

@@ -10,13 +10,11 @@ import os
 import random
 import threading
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from scheduler.models.rosters import Assignment
 from scheduler.models.selfservice import (
@@ -29,46 +27,9 @@ from scheduler.models.selfservice import (
 )
 from staffing.models import LeaveRequest, LeaveType
 from staffing.models.leave import LeaveStatus
+from tests.concurrency import client_for, run_threads
 
 from .conftest import day_of, live, publish_week
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-@pytest.fixture
-def postgres(transactional_db: Any) -> None:
-    if connection.vendor != "postgresql":
-        if IN_CI:
-            pytest.fail("CI runs the concurrency tests on PostgreSQL: set DATABASE_URL")
-        pytest.skip("needs PostgreSQL (DATABASE_URL); runs in CI")
-
-
-def run_threads(count: int, work: Callable[[int], Any]) -> list[Any]:
-    """Start ``count`` threads at once (a barrier), each with its own connection."""
-    barrier = threading.Barrier(count)
-    results: list[Any] = [None] * count
-
-    def target(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - reported by the test
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
-def client_for(user: Any) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def overlapping_live_rows() -> int:

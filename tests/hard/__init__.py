@@ -1,0 +1,1 @@
+"""Hardening checks: run by make check-hard (marker ``hard``), not by make test."""
