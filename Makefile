@@ -7,7 +7,7 @@ SERVE ?= 1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: install demo test lint typecheck checks pytest check-hard audit bench bench-compare clean messages
+.PHONY: install demo test lint typecheck checks pytest check-hard audit bench-load bench bench-compare clean messages
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -49,6 +49,14 @@ test: lint typecheck checks pytest
 # slower, and they need DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis); .ci/run runs them.
 check-hard: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -q -m hard -p no:cacheprovider
+
+# Known vulnerabilities in the pinned versions (needs the PyPI JSON API or OSV over the network).
+audit: install
+	$(BIN)/pip-audit --requirement requirements.lock --no-deps --disable-pip --strict --progress-spinner off
+
+# 50 users against gunicorn + PostgreSQL for 60 s (benchmarks/load_test.py says what it measures).
+bench-load: install
+	$(PY) benchmarks/load_test.py
 
 # pyworkforce 0.5.4 needs Python 3.12+: a separate environment for the side-by-side comparisons.
 PYTHON312 ?= python3.12
