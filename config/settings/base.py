@@ -191,6 +191,22 @@ SOLVER_PROGRESS_SECONDS = env.float("SOLVER_PROGRESS_SECONDS", default=2.0)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)
 }
+# A solve task's soft time limit is the run's solver limit plus this grace (reading the inputs,
+# writing the draft); past it the run fails and writes nothing. The hard limit, this much later,
+# ends a solve that ignores the soft one.
+SOLVER_TASK_GRACE_SECONDS = env.int("SOLVER_TASK_GRACE_SECONDS", default=300)
+SOLVER_TASK_KILL_AFTER_SECONDS = env.int("SOLVER_TASK_KILL_AFTER_SECONDS", default=60)
+# Sending a task to a broker that is down is retried this often, then the request goes on: the
+# run stays queued in the database and the sweeper below sends it when the broker is back.
+BROKER_SEND_RETRIES = env.int("BROKER_SEND_RETRIES", default=2)
+# The sweeper sends queued runs the broker never got once they are this old (the request's own
+# send may still be under way before that), and sends again runs still queued after the longer
+# delay (a broker restarted without persistence loses its queue; a duplicate is harmless).
+ROSTER_RUN_UNSENT_AFTER_SECONDS = env.int("ROSTER_RUN_UNSENT_AFTER_SECONDS", default=30)
+ROSTER_RUN_RESEND_AFTER_SECONDS = env.int("ROSTER_RUN_RESEND_AFTER_SECONDS", default=3 * 3600)
+CELERY_BEAT_SCHEDULE = {
+    "roster-run-sweep": {"task": "scheduler.roster_run_sweep", "schedule": 60.0},
+}
 # Fault injection for the worker-crash tests only: seconds a run waits between solving and
 # writing its draft. Always 0 in production.
 SOLVER_FAULT_DELAY_SECONDS = env.float("SOLVER_FAULT_DELAY_SECONDS", default=0.0)

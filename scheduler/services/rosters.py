@@ -8,17 +8,18 @@ new.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,15 @@ INFEASIBLE = _("No roster satisfies the hard rules: %(reasons)s")
 TIMED_OUT = _(
     "The solver found no roster within %(seconds)s s: allow more time or relax the rules."
 )
+RUN_TIME_LIMIT = _(
+    "The run went past its time limit (%(seconds)s s of solving plus %(grace)s s to read and "
+    "write) and was stopped; nothing was written."
+)
+WORKER_LOST = _(
+    "The worker executing this run stopped (killed or past its hard time limit) and the run was "
+    "not taken over; nothing was written. Ask for the roster again."
+)
+QUEUE_UNREACHABLE = "job queue unreachable: the run waits here and is sent when the queue is back"
 
 
 def can_plan(user: Any, unit: PlanningUnit) -> bool:
@@ -105,16 +115,26 @@ def solver_config(time_limit_seconds: float) -> solver.SolverConfig:
 # --- requesting runs ----------------------------------------------------------------------------
 
 
+def _send(run_id: int, time_limit_seconds: int) -> bool:
+    """Hand a run to the job queue; False (and a line in the run's log) if it is unreachable."""
+    from django.db.models.functions import Concat
+
+    from scheduler.roster_tasks import roster_run_send
+
+    task_id = roster_run_send(run_id=run_id, time_limit_seconds=time_limit_seconds)
+    if task_id is None:
+        line = f"{timezone.now():%Y-%m-%d %H:%M:%S} {QUEUE_UNREACHABLE}\n"
+        RosterRun.objects.filter(pk=run_id).update(log=Concat("log", Value(line)))
+        return False
+    RosterRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(task_id=task_id)
+    return True
+
+
 def _enqueue(run: RosterRun) -> None:
-    from scheduler.roster_tasks import roster_run_execute_task
-
-    run_id = run.pk
-
-    def send() -> None:
-        result = roster_run_execute_task.apply_async(args=[run_id], queue=settings.SOLVER_QUEUE)
-        RosterRun.objects.filter(pk=run_id, task_id="").update(task_id=result.id or "")
-
-    transaction.on_commit(send)
+    """Send the run once its transaction commits: a rolled-back request sends nothing. A broker
+    outage does not fail the request: the run stays queued and the sweeper sends it later."""
+    run_id, time_limit_seconds = run.pk, run.time_limit_seconds
+    transaction.on_commit(lambda: _send(run_id, time_limit_seconds))
 
 
 def roster_run_request(
@@ -359,8 +379,66 @@ def _notice_minute(period: bridge.PeriodProblem) -> int:
     return max(0, period.minute_of(notice_end))
 
 
-def roster_run_execute(*, run_id: int, on_solved: Callable[[], None] | None = None) -> RosterRun:
-    """Solve a queued run and write its draft in one transaction. Safe to call twice."""
+# The namespace of the advisory locks that lease runs (the run id is the second key).
+RUN_LEASE_NAMESPACE = 7301
+
+
+@contextlib.contextmanager
+def _run_lease(run_id: int) -> Iterator[bool]:
+    """True if this process may execute the run: nobody else holds its lease.
+
+    The lease is a PostgreSQL session advisory lock, so a second delivery of a run that is being
+    solved (the same task sent twice, a broker redelivery) does nothing, while the lease of a
+    killed worker goes with its connection and a redelivery takes over. SQLite runs everything
+    in one process: always granted.
+    """
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUN_LEASE_NAMESPACE, run_id])
+        taken = bool(cursor.fetchone()[0])
+    try:
+        yield taken
+    finally:
+        if taken:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LEASE_NAMESPACE, run_id])
+
+
+def roster_run_execute(
+    *,
+    run_id: int,
+    on_solved: Callable[[], None] | None = None,
+    time_limit_errors: tuple[type[BaseException], ...] = (),
+) -> RosterRun:
+    """Solve a queued run and write its draft in one transaction. Safe to call twice, also at
+    the same time: only the holder of the run's lease executes it.
+
+    ``time_limit_errors`` are the exceptions by which the caller (a Celery task) is told its time
+    is up: the run then fails with RUN_TIME_LIMIT, and its draft, if it was being written, is
+    rolled back with the transaction.
+    """
+    with _run_lease(run_id) as leased:
+        if not leased:
+            logger.info("roster run %s is being executed elsewhere: duplicate ignored", run_id)
+            return RosterRun.objects.get(pk=run_id)
+        try:
+            return _execute(run_id, on_solved, time_limit_errors)
+        except time_limit_errors:
+            run = RosterRun.objects.get(pk=run_id)
+            reason = RUN_TIME_LIMIT % {
+                "seconds": run.time_limit_seconds,
+                "grace": settings.SOLVER_TASK_GRACE_SECONDS,
+            }
+            return _fail(run_id, str(reason))
+
+
+def _execute(
+    run_id: int,
+    on_solved: Callable[[], None] | None,
+    time_limit_errors: tuple[type[BaseException], ...],
+) -> RosterRun:
     with transaction.atomic():
         run = RosterRun.objects.select_for_update().select_related("unit__site").get(pk=run_id)
         if run.status not in ACTIVE_RUN_STATUSES:
@@ -380,6 +458,8 @@ def roster_run_execute(*, run_id: int, on_solved: Callable[[], None] | None = No
         period = _build(run, previous=previous)
     except ValidationError as error:
         return _fail(run.pk, " ".join(str(m) for m in error.messages))
+    except time_limit_errors:
+        raise
     except Exception as error:  # a bad row must end the run with a reason, not leave it running
         logger.exception("roster run %s could not read its inputs", run.pk)
         return _fail(run.pk, f"{type(error).__name__}: {error}")
@@ -403,6 +483,8 @@ def roster_run_execute(*, run_id: int, on_solved: Callable[[], None] | None = No
 
     try:
         solution = _solve(run, period)
+    except time_limit_errors:
+        raise
     except Exception as error:  # a solver crash is recorded, not half-written
         logger.exception("roster run %s crashed", run.pk)
         return _fail(run.pk, f"{type(error).__name__}: {error}")
@@ -463,6 +545,56 @@ def roster_run_execute(*, run_id: int, on_solved: Callable[[], None] | None = No
 
 
 SOFT_CHECKS = frozenset({"coverage", "preferences", "fairness", "changes_vs_previous"})
+
+
+def roster_run_sweep(
+    *,
+    now: datetime.datetime | None = None,
+    unsent_after_seconds: int | None = None,
+    resend_after_seconds: int | None = None,
+) -> dict[str, list[int]]:
+    """The periodic safety net of the job queue.
+
+    Sends the queued runs the broker never got (it was down when they were asked for) and sends
+    again runs queued for so long that the broker must have lost them; a duplicate is harmless
+    (one lease per run). Fails the runs left running by a worker that is gone and whose task will
+    not come back: past the run's hard time limit plus the broker's redelivery delay, with no
+    process holding the run's lease.
+    """
+    now = now or timezone.now()
+    unsent = datetime.timedelta(
+        seconds=settings.ROSTER_RUN_UNSENT_AFTER_SECONDS
+        if unsent_after_seconds is None
+        else unsent_after_seconds
+    )
+    resend = datetime.timedelta(
+        seconds=settings.ROSTER_RUN_RESEND_AFTER_SECONDS
+        if resend_after_seconds is None
+        else resend_after_seconds
+    )
+    queued = RosterRun.objects.filter(status=RunStatus.QUEUED)
+    due = queued.filter(task_id="", created_at__lte=now - unsent) | queued.filter(
+        created_at__lte=now - resend
+    )
+    sent = [
+        run.pk for run in due.order_by("created_at", "id") if _send(run.pk, run.time_limit_seconds)
+    ]
+
+    redelivery = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 0)
+    failed = []
+    for run in RosterRun.objects.filter(status=RunStatus.RUNNING, started_at__isnull=False):
+        hard_limit = (
+            run.time_limit_seconds
+            + settings.SOLVER_TASK_GRACE_SECONDS
+            + settings.SOLVER_TASK_KILL_AFTER_SECONDS
+        )
+        assert run.started_at is not None
+        if run.started_at + datetime.timedelta(seconds=hard_limit + redelivery) > now:
+            continue
+        with _run_lease(run.pk) as free:
+            if free and _fail(run.pk, str(WORKER_LOST)).status == RunStatus.FAILED:
+                failed.append(run.pk)
+    return {"sent": sent, "failed": failed}
 
 
 # --- publishing ---------------------------------------------------------------------------------
