@@ -146,6 +146,9 @@ def current_user() -> Any:
     actor = _actor.get()
     if actor is not None:
         return actor
+    if _job.get():
+        # A system job, even one run in-process (eager Celery) during a request.
+        return None
     request = getattr(HistoricalRecords.context, "request", None)
     user = getattr(request, "user", None)
     return user if _is_user(user) else None
@@ -174,15 +177,19 @@ def connect_celery() -> None:
     """Changes made by a Celery task with no user are done by ``system:celery:<task name>``."""
     from celery.signals import task_postrun, task_prerun
 
-    tokens: dict[str, contextvars.Token[str]] = {}
+    tokens: dict[str, tuple[contextvars.Token[str], contextvars.Token[Any]]] = {}
 
     def started(task_id: str = "", task: Any = None, **kwargs: Any) -> None:
-        tokens[task_id] = _job.set(f"celery:{getattr(task, 'name', task)}")
+        # A task is a system job, also when it runs eagerly inside a service with an actor;
+        # the services it calls name their own actor.
+        tokens[task_id] = (_job.set(f"celery:{getattr(task, 'name', task)}"), _actor.set(None))
 
     def finished(task_id: str = "", **kwargs: Any) -> None:
-        token = tokens.pop(task_id, None)
-        if token is not None:
-            _job.reset(token)
+        job_token, actor_token = tokens.pop(task_id, (None, None))
+        if actor_token is not None:
+            _actor.reset(actor_token)
+        if job_token is not None:
+            _job.reset(job_token)
 
     task_prerun.connect(started, weak=False, dispatch_uid="audit_celery_started")
     task_postrun.connect(finished, weak=False, dispatch_uid="audit_celery_finished")
@@ -294,7 +301,7 @@ class AuditedQuerySet(models.QuerySet):
             )
 
     def _reload(self, pks: list[Any]) -> list[Any]:
-        plain = models.QuerySet(model=self.model, using=self.db)
+        plain: models.QuerySet[Any] = models.QuerySet(model=self.model, using=self.db)
         return [row for batch in _batches(pks) for row in plain.filter(pk__in=batch)]
 
     def update(self, **kwargs: Any) -> int:
@@ -303,7 +310,7 @@ class AuditedQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db, savepoint=False):
             # Lock the matching rows, so the rows updated are the rows recorded.
             pks = list(self.order_by().select_for_update().values_list("pk", flat=True))
-            plain = models.QuerySet(model=self.model, using=self.db)
+            plain: models.QuerySet[Any] = models.QuerySet(model=self.model, using=self.db)
             count = sum(plain.filter(pk__in=batch).update(**kwargs) for batch in _batches(pks))
             self._record(self._reload(pks), update=True)
         return count

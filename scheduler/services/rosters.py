@@ -40,6 +40,7 @@ from scheduler.models.rosters import (
 from scheduler.selectors.roster_demand import unit_demand
 from scheduler.services.errors import Conflict
 from staffing import policy
+from staffing.audit import audited
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +118,7 @@ def _enqueue(run: RosterRun) -> None:
     transaction.on_commit(send)
 
 
+@audited()
 def roster_run_request(
     *,
     actor: Any,
@@ -187,6 +189,7 @@ def roster_run_request(
     return run
 
 
+@audited()
 def roster_run_cancel(*, actor: Any, run: RosterRun) -> RosterRun:
     _require_planner(actor, run.unit)
     with transaction.atomic():
@@ -535,6 +538,7 @@ def _fairness_rows(roster: Roster) -> list[FairnessEntry]:
     ]
 
 
+@audited()
 def roster_publish(*, actor: Any, roster: Roster) -> Roster:
     """Make a draft the live version: the previous one is archived, agents whose shifts changed
     are told what changed, and the fairness ledger is updated."""
@@ -608,6 +612,7 @@ def _notify_changes(roster: Roster, changes: list[dict], *, first_version: bool)
 # --- editing a draft ----------------------------------------------------------------------------
 
 
+@audited()
 def assignment_set(
     *,
     actor: Any,
@@ -696,6 +701,7 @@ def assignment_set(
 # --- repair -------------------------------------------------------------------------------------
 
 
+@audited()
 def roster_repair_request(
     *,
     actor: Any,

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .. import policy, signals
+from ..audit import audited
 from ..models import Agent, AgentSkill, Contract, Skill, Team
 from ..models.organisation import Level
 from ..models.skills import SkillSource
@@ -31,6 +32,7 @@ def role_group_names_for_level(level: str) -> list[str]:
     return names
 
 
+@audited()
 @transaction.atomic
 def agent_create(
     *,
@@ -82,6 +84,7 @@ AGENT_EDITABLE_FIELDS = frozenset(
 )
 
 
+@audited()
 @transaction.atomic
 def agent_update(*, actor: Any, agent: Agent, **changes: Any) -> Agent:
     _require_hr(actor)
@@ -97,6 +100,7 @@ def agent_update(*, actor: Any, agent: Agent, **changes: Any) -> Agent:
     return agent
 
 
+@audited()
 @transaction.atomic
 def agent_skill_set(
     *,
@@ -127,6 +131,7 @@ def agent_skill_set(
     return row
 
 
+@audited()
 @transaction.atomic
 def agent_skill_remove(*, actor: Any, agent_skill: AgentSkill) -> None:
     _require_hr(actor)

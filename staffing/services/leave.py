@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import policy, signals
+from ..audit import audited
 from ..models import Agent, LeaveLedgerEntry, LeaveRequest, LeaveType
 from ..models.leave import EntitlementRule, LeaveStatus, LedgerKind
 from ..selectors.leave import leave_balance_available, statutory_annual_days
@@ -157,6 +158,7 @@ def _lock_agent(agent: Agent) -> Agent:
     )
 
 
+@audited()
 @transaction.atomic
 def leave_request_create(
     *,
@@ -205,6 +207,7 @@ def leave_request_create(
     return request
 
 
+@audited()
 @transaction.atomic
 def leave_request_update(
     *,
@@ -270,6 +273,7 @@ def _check_decider(actor: Any, request: LeaveRequest) -> None:
         raise PermissionDenied(NOT_ALLOWED_TO_DECIDE)
 
 
+@audited(reason="comment")
 @transaction.atomic
 def leave_request_approve(
     *, actor: Any, request: LeaveRequest, comment: str = "", automatic: bool = False
@@ -323,6 +327,7 @@ def leave_request_approve(
     return request
 
 
+@audited(reason="comment")
 @transaction.atomic
 def leave_request_reject(*, actor: Any, request: LeaveRequest, comment: str = "") -> LeaveRequest:
     request = _lock_pending(request, str(_("rejected")))
@@ -338,6 +343,7 @@ def leave_request_reject(*, actor: Any, request: LeaveRequest, comment: str = ""
     return request
 
 
+@audited(reason="comment")
 @transaction.atomic
 def leave_request_cancel(*, actor: Any, request: LeaveRequest, comment: str = "") -> LeaveRequest:
     """Withdraw a pending request, or cancel an approved one and give its days back."""
@@ -378,6 +384,7 @@ def leave_request_cancel(*, actor: Any, request: LeaveRequest, comment: str = ""
     return request
 
 
+@audited(reason="note")
 @transaction.atomic
 def leave_ledger_adjust(
     *,
@@ -420,6 +427,7 @@ def leave_entitlement_days(*, agent: Agent, leave_type: LeaveType, year: int) ->
     return Decimal("0")
 
 
+@audited()
 @transaction.atomic
 def leave_entitlements_grant(*, year: int, actor: Any = None) -> int:
     """Write the yearly grant for every active agent and balance-tracked type; idempotent."""
