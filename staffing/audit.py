@@ -141,6 +141,13 @@ def audited(*, actor: str = "actor", reason: str | None = None) -> Callable[[F],
     return decorate
 
 
+def on_commit(callback: Callable[[], Any]) -> None:
+    """``transaction.on_commit`` that runs ``callback`` as the same actor, with the same reason:
+    what a service does after its commit (queue a run, restore a roster) is still its doing."""
+    context = contextvars.copy_context()
+    transaction.on_commit(lambda: context.run(callback))
+
+
 def current_user() -> Any:
     """The user a change is done by: a service's actor, else the web request's user."""
     actor = _actor.get()

@@ -40,7 +40,7 @@ from scheduler.models.rosters import (
 from scheduler.selectors.roster_demand import unit_demand
 from scheduler.services.errors import Conflict
 from staffing import policy
-from staffing.audit import audited
+from staffing.audit import audited, on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ def _enqueue(run: RosterRun) -> None:
         result = roster_run_execute_task.apply_async(args=[run_id], queue=settings.SOLVER_QUEUE)
         RosterRun.objects.filter(pk=run_id, task_id="").update(task_id=result.id or "")
 
-    transaction.on_commit(send)
+    on_commit(send)
 
 
 @audited()

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .. import policy, signals
-from ..audit import audited
+from ..audit import audited, on_commit
 from ..models import Agent, AgentSkill, Contract, Skill, Team
 from ..models.organisation import Level
 from ..models.skills import SkillSource
@@ -125,9 +125,7 @@ def agent_skill_set(
     row.full_clean()
     row.save()
     agent_id = agent.pk
-    transaction.on_commit(
-        lambda: signals.skills_changed.send(sender=AgentSkill, agent_ids=[agent_id])
-    )
+    on_commit(lambda: signals.skills_changed.send(sender=AgentSkill, agent_ids=[agent_id]))
     return row
 
 
@@ -137,6 +135,4 @@ def agent_skill_remove(*, actor: Any, agent_skill: AgentSkill) -> None:
     _require_hr(actor)
     agent_id = agent_skill.agent_id
     agent_skill.delete()
-    transaction.on_commit(
-        lambda: signals.skills_changed.send(sender=AgentSkill, agent_ids=[agent_id])
-    )
+    on_commit(lambda: signals.skills_changed.send(sender=AgentSkill, agent_ids=[agent_id]))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import policy, signals
-from ..audit import audited
+from ..audit import audited, on_commit
 from ..models import Agent, LeaveLedgerEntry, LeaveRequest, LeaveType
 from ..models.leave import EntitlementRule, LeaveStatus, LedgerKind
 from ..selectors.leave import leave_balance_available, statutory_annual_days
@@ -201,9 +201,7 @@ def leave_request_create(
         request.document = document
     request.full_clean()
     request.save()
-    transaction.on_commit(
-        lambda: signals.leave_requested.send(sender=LeaveRequest, request_id=request.pk)
-    )
+    on_commit(lambda: signals.leave_requested.send(sender=LeaveRequest, request_id=request.pk))
     return request
 
 
@@ -321,9 +319,7 @@ def leave_request_approve(
     request.decision_comment = comment
     request.save()
     signals.leave_taking_effect.send(sender=LeaveRequest, request_id=request.pk)
-    transaction.on_commit(
-        lambda: signals.leave_approved.send(sender=LeaveRequest, request_id=request.pk)
-    )
+    on_commit(lambda: signals.leave_approved.send(sender=LeaveRequest, request_id=request.pk))
     return request
 
 
@@ -337,9 +333,7 @@ def leave_request_reject(*, actor: Any, request: LeaveRequest, comment: str = ""
     request.decided_at = timezone.now()
     request.decision_comment = comment
     request.save()
-    transaction.on_commit(
-        lambda: signals.leave_rejected.send(sender=LeaveRequest, request_id=request.pk)
-    )
+    on_commit(lambda: signals.leave_rejected.send(sender=LeaveRequest, request_id=request.pk))
     return request
 
 
@@ -378,9 +372,7 @@ def leave_request_cancel(*, actor: Any, request: LeaveRequest, comment: str = ""
         request.decision_comment = comment
     request.save()
     if was_approved:
-        transaction.on_commit(
-            lambda: signals.leave_cancelled.send(sender=LeaveRequest, request_id=request.pk)
-        )
+        on_commit(lambda: signals.leave_cancelled.send(sender=LeaveRequest, request_id=request.pk))
     return request
 
 
