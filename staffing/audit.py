@@ -332,12 +332,8 @@ class AuditedQuerySet(models.QuerySet):
             self._record(created, update=False)
         return created
 
-    def bulk_update(self, objs: Iterable[Any], fields: Any, batch_size: Any = None) -> int:
-        objs = list(objs)
-        with transaction.atomic(using=self.db, savepoint=False):
-            count = super().bulk_update(objs, fields, batch_size=batch_size)
-            self._record(self._reload([obj.pk for obj in objs]), update=True)
-        return count
+    # bulk_update needs no override: Django runs it as filter(pk__in=...).update(Case(...)),
+    # which is the audited update() above (a test keeps it so).
 
 
 AuditedManager = models.Manager.from_queryset(AuditedQuerySet)
