@@ -384,12 +384,12 @@ def guard_history_tables(*tables: str) -> Any:
     def forward(apps: Any, schema_editor: Any) -> None:
         for table in tables:
             for statement in history_guard_sql(schema_editor.connection.vendor, table):
-                schema_editor.execute(statement)
+                schema_editor.execute(statement, params=None)
 
     def backward(apps: Any, schema_editor: Any) -> None:
         for table in tables:
             for statement in history_unguard_sql(schema_editor.connection.vendor, table):
-                schema_editor.execute(statement)
+                schema_editor.execute(statement, params=None)
 
     return migrations.RunPython(forward, backward)
 
