@@ -29,7 +29,6 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.db import models, transaction
-from django.utils.translation import gettext_lazy as _
 from simple_history.manager import HistoricalQuerySet, HistoryManager
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_history_manager_for_model
@@ -66,8 +65,9 @@ AUDITED_MODELS: tuple[str, ...] = (
 )
 
 SYSTEM = "system"
-HISTORY_IMMUTABLE = _("The audit trail is append-only: history rows cannot be changed or deleted.")
-BULK_CONFLICTS_REFUSED = _(
+# Errors for developers (a code path the audit trail forbids), not for users: not translated.
+HISTORY_IMMUTABLE = "The audit trail is append-only: history rows cannot be changed or deleted."
+BULK_CONFLICTS_REFUSED = (
     "Audited rows cannot be bulk-created with ignore_conflicts or update_conflicts: the audit "
     "trail needs to know which rows were written."
 )

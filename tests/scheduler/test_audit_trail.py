@@ -102,7 +102,8 @@ class Step:
 
 
 def test_every_change_by_the_services_has_a_history_entry_with_its_actor(
-    center, django_capture_on_commit_callbacks
+    center,  # noqa: F811 (the fixture)
+    django_capture_on_commit_callbacks,
 ):
     lead, hr = center.lead, center.hr
     agents = center.agents
