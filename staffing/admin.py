@@ -53,7 +53,7 @@ class PolicyAdmin(admin.ModelAdmin):
 
 
 class HistoryPolicyAdmin(PolicyAdmin, SimpleHistoryAdmin):
-    pass
+    """With the audit trail (staffing/audit.py) shown read-only: SIMPLE_HISTORY_REVERT_DISABLED."""
 
 
 @admin.register(Site)
@@ -118,14 +118,14 @@ class CourseSkillGrantInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(PolicyAdmin):
+class CourseAdmin(HistoryPolicyAdmin):
     list_display = ["code", "title", "hours", "certificate_validity_months", "is_active"]
     inlines = [CourseSkillGrantInline]
     filter_horizontal = ["mandatory_for_skills"]
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(PolicyAdmin):
+class TrainingSessionAdmin(HistoryPolicyAdmin):
     list_display = ["course", "starts_at", "ends_at", "trainer", "capacity", "is_online"]
     list_filter = ["course", "is_online"]
 
@@ -139,7 +139,7 @@ class TrainingRecordAdmin(HistoryPolicyAdmin):
 
 
 @admin.register(LeaveType)
-class LeaveTypeAdmin(PolicyAdmin):
+class LeaveTypeAdmin(HistoryPolicyAdmin):
     list_display = [
         "code",
         "name",
@@ -154,7 +154,7 @@ class LeaveTypeAdmin(PolicyAdmin):
 
 
 @admin.register(LeaveLedgerEntry)
-class LeaveLedgerEntryAdmin(PolicyAdmin):
+class LeaveLedgerEntryAdmin(HistoryPolicyAdmin):
     """The ledger is append-only: entries are written by services, never edited here."""
 
     agent_field = "agent"

@@ -6,3 +6,8 @@ class StaffingConfig(AppConfig):
     name = "staffing"
     verbose_name = _("Staffing")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from staffing import audit
+
+        audit.start()

@@ -164,6 +164,9 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 
+# The audit trail (staffing/audit.py) is read-only in the admin: no "revert to this version".
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout rather than absolute
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from staffing.audit import AuditedHistory, AuditedManager
+
 
 def validate_weekdays(value: object) -> None:
     if not isinstance(value, list) or any(
@@ -42,6 +44,9 @@ class PlanningUnit(models.Model):
         _("notice window for changes (hours)"), default=48
     )
 
+    objects = AuditedManager()
+    history = AuditedHistory()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("planning unit")
@@ -72,6 +77,9 @@ class ShiftTemplate(models.Model):
     is_night = models.BooleanField(_("night shift"), default=False)
     color = models.CharField(_("colour"), max_length=7, default="#4c78a8")
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = AuditedManager()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["site", "start_time"]
@@ -128,6 +136,9 @@ class Roster(models.Model):
     input_fingerprint = models.CharField(max_length=64, blank=True)
     # status, objective, bound, gap, seconds, coverage, predicted service, penalties
     figures = models.JSONField(_("solver figures"), default=dict, blank=True)
+
+    objects = AuditedManager()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["unit", "-period_start", "-version"]
@@ -207,6 +218,9 @@ class Assignment(models.Model):
     # PostgreSQL, triggers on SQLite: see migration 0005), whatever code path wrote them.
     is_live = models.BooleanField(_("live"), default=False, editable=False)
 
+    objects = AuditedManager()
+    history = AuditedHistory()
+
     class Meta:
         ordering = ["roster", "day", "start_at", "agent_id"]
         verbose_name = _("assignment")
@@ -282,6 +296,9 @@ class RosterRun(models.Model):
     log = models.TextField(_("log"), blank=True)
     error = models.TextField(_("error"), blank=True)
 
+    objects = AuditedManager()
+    history = AuditedHistory()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("roster run")
@@ -308,6 +325,9 @@ class FairnessEntry(models.Model):
     nights = models.PositiveSmallIntegerField(default=0)
     weekends = models.PositiveSmallIntegerField(default=0)
     holidays = models.PositiveSmallIntegerField(default=0)
+
+    objects = AuditedManager()
+    history = AuditedHistory()
 
     class Meta:
         verbose_name = _("fairness entry")

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from staffing.audit import AuditedHistory, AuditedManager
+
 
 class SwapPolicy(models.Model):
     """How a site lets agents change published shifts among themselves."""
@@ -35,6 +37,9 @@ class SwapPolicy(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(24 * 30)],
     )
 
+    objects = AuditedManager()
+    history = AuditedHistory()
+
     class Meta:
         verbose_name = _("swap policy")
         verbose_name_plural = _("swap policies")
@@ -58,6 +63,9 @@ class LeavePolicy(models.Model):
         default=0.0,
         validators=[MinValueValidator(0.0), MaxValueValidator(0.5)],
     )
+
+    objects = AuditedManager()
+    history = AuditedHistory()
 
     class Meta:
         verbose_name = _("leave policy")
@@ -125,6 +133,9 @@ class SwapRequest(models.Model):
     result_roster = models.ForeignKey(
         "scheduler.Roster", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = AuditedManager()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -202,6 +213,9 @@ class OpenShift(models.Model):
         "scheduler.Roster", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = AuditedManager()
+    history = AuditedHistory()
+
     class Meta:
         ordering = ["day", "start_at", "id"]
         verbose_name = _("open shift")
@@ -236,6 +250,9 @@ class LeaveImpact(models.Model):
     # automatically approved, queued for a person, or why the system did not decide
     decision = models.CharField(_("decision"), max_length=32, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+
+    objects = AuditedManager()
+    history = AuditedHistory()
 
     class Meta:
         verbose_name = _("leave impact")
@@ -303,6 +320,9 @@ class RefresherProposal(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = AuditedManager()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-created_at"]

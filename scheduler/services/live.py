@@ -39,6 +39,7 @@ from scheduler.models.rosters import (
 from scheduler.selectors.roster_demand import unit_demand
 from scheduler.selectors.roster_service import service_impact
 from scheduler.services.errors import Conflict
+from staffing.audit import audited
 from staffing.models import Agent
 
 NO_LIVE_ROSTER = _("No published roster of %(unit)s covers %(day)s.")
@@ -399,6 +400,7 @@ def live_change_check(
     )
 
 
+@audited(reason="reason")
 def live_change_apply(
     *,
     roster: Roster,

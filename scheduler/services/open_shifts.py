@@ -25,6 +25,7 @@ from scheduler.services.errors import Conflict
 from scheduler.services.notifications import Kind, notify
 from scheduler.services.swaps import NOT_A_SHIFT, NOT_YOUR_SHIFT, check_notice, swap_policy_for
 from staffing import policy
+from staffing.audit import audited
 from staffing.models import Agent
 
 NOT_OPEN = _("This open shift is %(status)s: someone else took it or it was withdrawn.")
@@ -47,6 +48,7 @@ def _check_notice(unit: PlanningUnit, start_at: datetime.datetime) -> None:
     check_notice(start_at, swap_policy_for(unit.site))
 
 
+@audited(reason="note")
 def open_shift_give_away(*, actor: Any, shift: Assignment, note: str = "") -> OpenShift:
     """An agent puts their own published shift on the board; they keep it until claimed."""
     agent = policy.own_agent(actor)
@@ -94,6 +96,7 @@ def _groups(unit: PlanningUnit) -> dict[str, tuple[str, ...]]:
     return groups
 
 
+@audited(reason="note")
 def open_shift_post(
     *,
     actor: Any,
@@ -143,6 +146,7 @@ def open_shift_post(
     return board
 
 
+@audited()
 def open_shifts_post_under_covered(
     *, actor: Any, roster: Roster, min_intervals: int = 8, limit: int = 50
 ) -> list[OpenShift]:
@@ -219,6 +223,7 @@ def open_shifts_post_under_covered(
     return posted
 
 
+@audited()
 def open_shift_withdraw(*, actor: Any, board: OpenShift) -> OpenShift:
     from scheduler.services.rosters import can_plan
 
@@ -296,6 +301,7 @@ def open_shift_check(
     )
 
 
+@audited()
 def open_shift_claim(*, actor: Any, board: OpenShift) -> OpenShift:
     claimer = policy.own_agent(actor)
     if claimer is None:

@@ -21,6 +21,7 @@ from scheduler.services.errors import Conflict
 from scheduler.services.notifications import Kind, notify
 from scheduler.solver.activities import place_off_phone
 from staffing import policy
+from staffing.audit import audited
 from staffing.models import TrainingRecord
 from staffing.selectors.training import certificates_expiring
 
@@ -134,6 +135,7 @@ def _lock(proposal: RefresherProposal, actor: Any) -> RefresherProposal:
     return proposal
 
 
+@audited()
 def refresher_book(
     *,
     actor: Any,
@@ -166,6 +168,7 @@ def refresher_book(
     return proposal
 
 
+@audited()
 def refresher_decline(*, actor: Any, proposal: RefresherProposal) -> RefresherProposal:
     with transaction.atomic():
         proposal = _lock(proposal, actor)

@@ -8,12 +8,11 @@ new.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -40,7 +39,9 @@ from scheduler.models.rosters import (
 )
 from scheduler.selectors.roster_demand import unit_demand
 from scheduler.services.errors import Conflict
+from scheduler.services.run_lease import run_lease
 from staffing import policy
+from staffing.audit import audited, on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -132,11 +133,13 @@ def _send(run_id: int, time_limit_seconds: int) -> bool:
 
 def _enqueue(run: RosterRun) -> None:
     """Send the run once its transaction commits: a rolled-back request sends nothing. A broker
-    outage does not fail the request: the run stays queued and the sweeper sends it later."""
+    outage does not fail the request: the run stays queued and the sweeper sends it later. The
+    audit's on_commit keeps the acting user for the task id written after commit."""
     run_id, time_limit_seconds = run.pk, run.time_limit_seconds
-    transaction.on_commit(lambda: _send(run_id, time_limit_seconds))
+    on_commit(lambda: _send(run_id, time_limit_seconds))
 
 
+@audited()
 def roster_run_request(
     *,
     actor: Any,
@@ -207,6 +210,7 @@ def roster_run_request(
     return run
 
 
+@audited()
 def roster_run_cancel(*, actor: Any, run: RosterRun) -> RosterRun:
     _require_planner(actor, run.unit)
     with transaction.atomic():
@@ -264,7 +268,6 @@ class _ProgressReporter:
             self.thread.join(timeout=5)
 
     def _loop(self) -> None:
-        from django.db import connection
 
         try:
             while not self.stop.wait(settings.SOLVER_PROGRESS_SECONDS):
@@ -379,33 +382,6 @@ def _notice_minute(period: bridge.PeriodProblem) -> int:
     return max(0, period.minute_of(notice_end))
 
 
-# The namespace of the advisory locks that lease runs (the run id is the second key).
-RUN_LEASE_NAMESPACE = 7301
-
-
-@contextlib.contextmanager
-def _run_lease(run_id: int) -> Iterator[bool]:
-    """True if this process may execute the run: nobody else holds its lease.
-
-    The lease is a PostgreSQL session advisory lock, so a second delivery of a run that is being
-    solved (the same task sent twice, a broker redelivery) does nothing, while the lease of a
-    killed worker goes with its connection and a redelivery takes over. SQLite runs everything
-    in one process: always granted.
-    """
-    if connection.vendor != "postgresql":
-        yield True
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUN_LEASE_NAMESPACE, run_id])
-        taken = bool(cursor.fetchone()[0])
-    try:
-        yield taken
-    finally:
-        if taken:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUN_LEASE_NAMESPACE, run_id])
-
-
 def roster_run_execute(
     *,
     run_id: int,
@@ -419,7 +395,7 @@ def roster_run_execute(
     is up: the run then fails with RUN_TIME_LIMIT, and its draft, if it was being written, is
     rolled back with the transaction.
     """
-    with _run_lease(run_id) as leased:
+    with run_lease(run_id) as leased:
         if not leased:
             logger.info("roster run %s is being executed elsewhere: duplicate ignored", run_id)
             return RosterRun.objects.get(pk=run_id)
@@ -591,7 +567,7 @@ def roster_run_sweep(
         assert run.started_at is not None
         if run.started_at + datetime.timedelta(seconds=hard_limit + redelivery) > now:
             continue
-        with _run_lease(run.pk) as free:
+        with run_lease(run.pk) as free:
             if free and _fail(run.pk, str(WORKER_LOST)).status == RunStatus.FAILED:
                 failed.append(run.pk)
     return {"sent": sent, "failed": failed}
@@ -667,6 +643,7 @@ def _fairness_rows(roster: Roster) -> list[FairnessEntry]:
     ]
 
 
+@audited()
 def roster_publish(*, actor: Any, roster: Roster) -> Roster:
     """Make a draft the live version: the previous one is archived, agents whose shifts changed
     are told what changed, and the fairness ledger is updated."""
@@ -740,6 +717,7 @@ def _notify_changes(roster: Roster, changes: list[dict], *, first_version: bool)
 # --- editing a draft ----------------------------------------------------------------------------
 
 
+@audited()
 def assignment_set(
     *,
     actor: Any,
@@ -828,6 +806,7 @@ def assignment_set(
 # --- repair -------------------------------------------------------------------------------------
 
 
+@audited()
 def roster_repair_request(
     *,
     actor: Any,

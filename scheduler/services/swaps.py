@@ -28,6 +28,7 @@ from scheduler.services import live
 from scheduler.services.errors import Conflict
 from scheduler.services.notifications import Kind, notify
 from staffing import policy
+from staffing.audit import audited
 from staffing.models import Agent, Site
 
 NOT_YOUR_SHIFT = _("You can only offer your own shifts.")
@@ -169,6 +170,7 @@ def _check(
     return result
 
 
+@audited(reason="message")
 def swap_propose(
     *,
     actor: Any,
@@ -339,6 +341,7 @@ def _apply(swap: SwapRequest, actor: Any) -> SwapRequest:
     return swap
 
 
+@audited()
 def swap_accept(*, actor: Any, swap: SwapRequest) -> SwapRequest:
     """The colleague agrees. With automatic approval the swap is applied at once."""
     with transaction.atomic():
@@ -366,6 +369,7 @@ def swap_accept(*, actor: Any, swap: SwapRequest) -> SwapRequest:
     return swap
 
 
+@audited(reason="comment")
 def swap_approve(*, actor: Any, swap: SwapRequest, comment: str = "") -> SwapRequest:
     with transaction.atomic():
         swap = _lock_open(swap, str(_("approved")))
@@ -380,6 +384,7 @@ def swap_approve(*, actor: Any, swap: SwapRequest, comment: str = "") -> SwapReq
         return _apply(swap, actor)
 
 
+@audited(reason="comment")
 def swap_reject(*, actor: Any, swap: SwapRequest, comment: str = "") -> SwapRequest:
     """The colleague declines a proposal, or a team lead refuses an accepted swap."""
     with transaction.atomic():
@@ -406,6 +411,7 @@ def swap_reject(*, actor: Any, swap: SwapRequest, comment: str = "") -> SwapRequ
     return swap
 
 
+@audited()
 def swap_cancel(*, actor: Any, swap: SwapRequest) -> SwapRequest:
     """Either agent withdraws before approval."""
     with transaction.atomic():

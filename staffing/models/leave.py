@@ -6,8 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from ..audit import AuditedHistory, AuditedManager
 from .organisation import Agent
 
 
@@ -50,6 +50,9 @@ class LeaveType(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = AuditedManager()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["code"]
@@ -97,6 +100,9 @@ class LeaveLedgerEntry(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = AuditedManager()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["agent_id", "year", "created_at", "id"]
@@ -168,7 +174,9 @@ class LeaveRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_comment = models.CharField(_("decision comment"), max_length=500, blank=True)
-    history = HistoricalRecords(excluded_fields=["note"])
+
+    objects = AuditedManager()
+    history = AuditedHistory(excluded_fields=["note"])
 
     class Meta:
         ordering = ["-start_on", "-id"]

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from ..audit import AuditedHistory, AuditedManager
 
 
 def validate_time_zone(value: str) -> None:
@@ -140,7 +141,9 @@ class Agent(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
-    history = HistoricalRecords()
+
+    objects = AuditedManager()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["employee_number"]

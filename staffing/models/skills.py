@@ -5,8 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from ..audit import AuditedHistory, AuditedManager
 from .organisation import Agent
 
 
@@ -54,7 +54,9 @@ class AgentSkill(models.Model):
         blank=True,
         related_name="granted_skills",
     )
-    history = HistoricalRecords()
+
+    objects = AuditedManager()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["agent_id", "skill__code"]

@@ -4,8 +4,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from ..audit import AuditedHistory, AuditedManager
 from .organisation import Agent, Level
 from .skills import Skill
 
@@ -43,6 +43,9 @@ class Course(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = AuditedManager()
+    history = AuditedHistory()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("course")
@@ -60,6 +63,9 @@ class CourseSkillGrant(models.Model):
     proficiency = models.PositiveSmallIntegerField(
         _("proficiency"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
+
+    objects = AuditedManager()
+    history = AuditedHistory()
 
     class Meta:
         verbose_name = _("skill granted by a course")
@@ -85,6 +91,9 @@ class TrainingSession(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = AuditedManager()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["starts_at"]
@@ -136,7 +145,9 @@ class TrainingRecord(models.Model):
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     certificate_expires_on = models.DateField(_("certificate expires on"), null=True, blank=True)
-    history = HistoricalRecords()
+
+    objects = AuditedManager()
+    history = AuditedHistory()
 
     class Meta:
         ordering = ["-session__starts_at"]

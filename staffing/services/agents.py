@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from .. import policy, signals
+from ..audit import audited, on_commit
 from ..models import Agent, AgentSkill, Contract, Skill, Team
 from ..models.organisation import Level
 from ..models.skills import SkillSource
@@ -31,6 +32,7 @@ def role_group_names_for_level(level: str) -> list[str]:
     return names
 
 
+@audited()
 @transaction.atomic
 def agent_create(
     *,
@@ -82,6 +84,7 @@ AGENT_EDITABLE_FIELDS = frozenset(
 )
 
 
+@audited()
 @transaction.atomic
 def agent_update(*, actor: Any, agent: Agent, **changes: Any) -> Agent:
     _require_hr(actor)
@@ -97,6 +100,7 @@ def agent_update(*, actor: Any, agent: Agent, **changes: Any) -> Agent:
     return agent
 
 
+@audited()
 @transaction.atomic
 def agent_skill_set(
     *,
@@ -121,17 +125,14 @@ def agent_skill_set(
     row.full_clean()
     row.save()
     agent_id = agent.pk
-    transaction.on_commit(
-        lambda: signals.skills_changed.send(sender=AgentSkill, agent_ids=[agent_id])
-    )
+    on_commit(lambda: signals.skills_changed.send(sender=AgentSkill, agent_ids=[agent_id]))
     return row
 
 
+@audited()
 @transaction.atomic
 def agent_skill_remove(*, actor: Any, agent_skill: AgentSkill) -> None:
     _require_hr(actor)
     agent_id = agent_skill.agent_id
     agent_skill.delete()
-    transaction.on_commit(
-        lambda: signals.skills_changed.send(sender=AgentSkill, agent_ids=[agent_id])
-    )
+    on_commit(lambda: signals.skills_changed.send(sender=AgentSkill, agent_ids=[agent_id]))

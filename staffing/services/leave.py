@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import policy, signals
+from ..audit import audited, on_commit
 from ..models import Agent, LeaveLedgerEntry, LeaveRequest, LeaveType
 from ..models.leave import EntitlementRule, LeaveStatus, LedgerKind
 from ..selectors.leave import leave_balance_available, statutory_annual_days
@@ -157,6 +158,7 @@ def _lock_agent(agent: Agent) -> Agent:
     )
 
 
+@audited()
 @transaction.atomic
 def leave_request_create(
     *,
@@ -199,12 +201,11 @@ def leave_request_create(
         request.document = document
     request.full_clean()
     request.save()
-    transaction.on_commit(
-        lambda: signals.leave_requested.send(sender=LeaveRequest, request_id=request.pk)
-    )
+    on_commit(lambda: signals.leave_requested.send(sender=LeaveRequest, request_id=request.pk))
     return request
 
 
+@audited()
 @transaction.atomic
 def leave_request_update(
     *,
@@ -270,6 +271,7 @@ def _check_decider(actor: Any, request: LeaveRequest) -> None:
         raise PermissionDenied(NOT_ALLOWED_TO_DECIDE)
 
 
+@audited(reason="comment")
 @transaction.atomic
 def leave_request_approve(
     *, actor: Any, request: LeaveRequest, comment: str = "", automatic: bool = False
@@ -317,12 +319,11 @@ def leave_request_approve(
     request.decision_comment = comment
     request.save()
     signals.leave_taking_effect.send(sender=LeaveRequest, request_id=request.pk)
-    transaction.on_commit(
-        lambda: signals.leave_approved.send(sender=LeaveRequest, request_id=request.pk)
-    )
+    on_commit(lambda: signals.leave_approved.send(sender=LeaveRequest, request_id=request.pk))
     return request
 
 
+@audited(reason="comment")
 @transaction.atomic
 def leave_request_reject(*, actor: Any, request: LeaveRequest, comment: str = "") -> LeaveRequest:
     request = _lock_pending(request, str(_("rejected")))
@@ -332,12 +333,11 @@ def leave_request_reject(*, actor: Any, request: LeaveRequest, comment: str = ""
     request.decided_at = timezone.now()
     request.decision_comment = comment
     request.save()
-    transaction.on_commit(
-        lambda: signals.leave_rejected.send(sender=LeaveRequest, request_id=request.pk)
-    )
+    on_commit(lambda: signals.leave_rejected.send(sender=LeaveRequest, request_id=request.pk))
     return request
 
 
+@audited(reason="comment")
 @transaction.atomic
 def leave_request_cancel(*, actor: Any, request: LeaveRequest, comment: str = "") -> LeaveRequest:
     """Withdraw a pending request, or cancel an approved one and give its days back."""
@@ -372,12 +372,11 @@ def leave_request_cancel(*, actor: Any, request: LeaveRequest, comment: str = ""
         request.decision_comment = comment
     request.save()
     if was_approved:
-        transaction.on_commit(
-            lambda: signals.leave_cancelled.send(sender=LeaveRequest, request_id=request.pk)
-        )
+        on_commit(lambda: signals.leave_cancelled.send(sender=LeaveRequest, request_id=request.pk))
     return request
 
 
+@audited(reason="note")
 @transaction.atomic
 def leave_ledger_adjust(
     *,
@@ -420,6 +419,7 @@ def leave_entitlement_days(*, agent: Agent, leave_type: LeaveType, year: int) ->
     return Decimal("0")
 
 
+@audited()
 @transaction.atomic
 def leave_entitlements_grant(*, year: int, actor: Any = None) -> int:
     """Write the yearly grant for every active agent and balance-tracked type; idempotent."""

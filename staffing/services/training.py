@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import policy, signals
+from ..audit import audited, on_commit
 from ..models import Agent, AgentSkill, TrainingRecord, TrainingSession
 from ..models.skills import SkillSource
 from ..models.training import FINAL_TRAINING_STATUSES, TrainingStatus
@@ -38,6 +39,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 NOT_ALLOWED_TO_SCHEDULE = _("Only HR and the agent's team lead can book training for this agent.")
 
 
+@audited(reason="note")
 @transaction.atomic
 def training_session_book_for_agent(
     *,
@@ -71,6 +73,7 @@ def training_session_book_for_agent(
     return record
 
 
+@audited()
 @transaction.atomic
 def training_record_enroll(
     *, actor: Any, agent: Agent, session: TrainingSession, now: datetime.datetime | None = None
@@ -91,6 +94,7 @@ def training_record_enroll(
     return record
 
 
+@audited()
 @transaction.atomic
 def training_record_complete(
     *,
@@ -150,9 +154,7 @@ def training_record_complete(
             existing.full_clean()
             existing.save()
         agent_id = record.agent_id
-        transaction.on_commit(
-            lambda: signals.skills_changed.send(sender=TrainingRecord, agent_ids=[agent_id])
-        )
+        on_commit(lambda: signals.skills_changed.send(sender=TrainingRecord, agent_ids=[agent_id]))
     return record
 
 
@@ -181,5 +183,5 @@ def skills_lapse_expired(*, today: datetime.date | None = None) -> int:
             count += 1
     if changed_agents:
         ids = sorted(changed_agents)
-        transaction.on_commit(lambda: signals.skills_changed.send(sender=AgentSkill, agent_ids=ids))
+        on_commit(lambda: signals.skills_changed.send(sender=AgentSkill, agent_ids=ids))
     return count
