@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from staffing.services.leave import END_BEFORE_START
 from tests.conftest import client_for
+from tests.etag import patch_fresh
 from tests.factories import leave_type, skill
 
 pytestmark = pytest.mark.django_db
@@ -160,7 +161,8 @@ def test_training_completion_through_the_api_grants_skill(world):
 
 def test_audit_history_records_who_changed_what(world):
     client = client_for(world.hr)
-    client.patch(
+    patch_fresh(
+        client,
         reverse("api:staffing:agent-detail", args=[world.agent.pk]),
         {"level": "senior"},
         format="json",
