@@ -12,6 +12,7 @@ from .. import policy, signals
 from ..models import Agent, AgentSkill, TrainingRecord, TrainingSession
 from ..models.skills import SkillSource
 from ..models.training import FINAL_TRAINING_STATUSES, TrainingStatus
+from .errors import Conflict
 
 SESSION_FULL = _("This session is full (%(capacity)s places).")
 ALREADY_ENROLLED = _("This agent is already enrolled in this session.")
@@ -109,7 +110,10 @@ def training_record_complete(
         .get(pk=record.pk)
     )
     if record.status in FINAL_TRAINING_STATUSES:
-        raise ValidationError({"status": RECORD_CLOSED % {"status": record.get_status_display()}})
+        raise Conflict(
+            {"status": RECORD_CLOSED % {"status": record.get_status_display()}},
+            rule="already_decided",
+        )
     if status not in (
         TrainingStatus.ATTENDED,
         TrainingStatus.PASSED,

@@ -124,13 +124,13 @@ def test_full_leave_flow_through_the_api(world):
     )
     assert approved.status_code == 200
     assert approved.json()["status"] == "approved"
-    # then the balance shows the days used, and approving again is a clear 400
+    # then the balance shows the days used, and approving again is a 409 naming the rule
     balances = agent.get(reverse("api:staffing:leave-balances"), {"year": monday.year}).json()
     annual = next(row for row in balances if row["leave_type"] == "annual")
     assert annual["balance"] == "8.00"
     again = lead.post(reverse("api:staffing:leave-request-approve", args=[leave_id]))
-    assert again.status_code == 400
-    assert "status" in again.json()
+    assert again.status_code == 409
+    assert again.json()["rule"] == "already_decided"
 
 
 def test_training_completion_through_the_api_grants_skill(world):
