@@ -67,17 +67,10 @@ def record_version(instance: models.Model) -> str:
     return values_version(values)
 
 
-class VersionedForm(forms.Form):
-    """A form that edits an existing record carries the version of the record as it was shown;
-    the view compares it with the locked record before writing (see version_is_current)."""
-
-    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
-
-
-def version_is_current(*, form: forms.Form, current: str) -> bool:
-    """True when the submitted version is the record's current one; otherwise the form gets
-    the stale-record error (a missing version counts as stale: nothing is overwritten)."""
-    submitted = form.data.get(form.add_prefix("version"), "")
+def version_is_current(*, form: forms.Form, submitted: str | None, current: str) -> bool:
+    """True when the version a page was showing is the record's current one; otherwise the
+    form gets the stale-record error. A missing version counts as stale: nothing is overwritten.
+    Pages render the version of what they show in a hidden input named "version"."""
     if submitted and submitted == current:
         return True
     form.add_error(None, STALE_RECORD)

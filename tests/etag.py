@@ -19,3 +19,10 @@ def put_fresh(client: APIClient, url: str, data: Any = None, **extra: Any) -> An
 
 def patch_fresh(client: APIClient, url: str, data: Any = None, **extra: Any) -> Any:
     return client.patch(url, data, HTTP_IF_MATCH=etag(client, url), **extra)
+
+
+def version_of(instance: Any) -> str:
+    """The version a page shows for a record (its hidden "version" input), read as stored."""
+    from staffing.versions import record_version
+
+    return record_version(type(instance)._base_manager.get(pk=instance.pk))
