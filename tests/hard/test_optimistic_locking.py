@@ -20,6 +20,8 @@ pytestmark = pytest.mark.hard
 ROUNDS = int(os.environ.get("LOCKING_ROUNDS", "100"))
 
 
+# serialized_rollback: the reference data seeded by migrations survives the flush
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_writers_with_the_same_etag_one_wins_one_gets_412(postgres, world):
     # given two HR clients and one agent record
     url = reverse("api:staffing:agent-detail", args=[world.agent.pk])
