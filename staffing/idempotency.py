@@ -5,7 +5,8 @@ sends `Idempotency-Key: <unique value>`. The first request with a key runs; a re
 request with the same key gets the first answer again (header `Idempotent-Replayed: true`) and
 creates nothing; a repeat while the first still runs gets 409; the same key with a different
 request gets 422. Keys are per user and kept for IDEMPOTENCY_KEY_HOURS (default 24).
-A 5xx answer is not kept, so the client may retry it.
+A 5xx answer is not kept, so the client may retry it; nor is a refused If-Match precondition
+(412, 428: nothing was done), and the If-Match header is part of what makes two requests equal.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ HEADER = "HTTP_IDEMPOTENCY_KEY"
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9._:-]{8,200}$")
 MAX_STORED_BYTES = 1_000_000
+# Precondition answers (412 stale If-Match, 428 missing If-Match) did nothing: like a 5xx they
+# are not kept, so the same request is checked again rather than replayed.
+NOT_KEPT = frozenset({412, 428})
 
 
 def _api_user(request: HttpRequest) -> Any:
@@ -54,6 +58,8 @@ def _fingerprint(request: HttpRequest) -> str:
     digest = hashlib.sha256()
     digest.update((request.method or "").encode())
     digest.update(request.get_full_path().encode())
+    # the same edit based on another version of the record is another request
+    digest.update(request.META.get("HTTP_IF_MATCH", "").encode())
     if (request.content_type or "").startswith("multipart/"):
         # uploads may exceed what Django reads into memory: their length stands for the body
         digest.update(request.META.get("CONTENT_LENGTH", "").encode())
@@ -110,7 +116,11 @@ class IdempotencyKeyMiddleware:
             record.delete()
             raise
         body = getattr(response, "content", b"") if not response.streaming else b""
-        if response.status_code >= 500 or len(body) > MAX_STORED_BYTES:
+        if (
+            response.status_code >= 500
+            or response.status_code in NOT_KEPT
+            or len(body) > MAX_STORED_BYTES
+        ):
             record.delete()
             return response
         record.status_code = response.status_code

@@ -27,6 +27,7 @@ from scheduler.models.rosters import (
 from scheduler.selectors.roster_service import roster_evaluate, roster_service_levels
 from scheduler.services import rosters as services
 from staffing import policy
+from staffing.api.locking import OptimisticLockingMixin
 
 from . import roster_serializers as s
 
@@ -60,7 +61,7 @@ class ConfigurationWrite(permissions.BasePermission):
         return policy.can_edit_configuration(request.user)
 
 
-class CleanedModelViewSet(viewsets.ModelViewSet):
+class CleanedModelViewSet(OptimisticLockingMixin, viewsets.ModelViewSet):
     """Writes run the model's full_clean (field and cross-field rules, constraints), so a bad
     value is refused with the field named instead of failing at the database."""
 
@@ -77,7 +78,7 @@ class CleanedModelViewSet(viewsets.ModelViewSet):
         serializer.instance.save()
 
 
-class PlanningUnitViewSet(viewsets.ModelViewSet):
+class PlanningUnitViewSet(OptimisticLockingMixin, viewsets.ModelViewSet):
     serializer_class = s.PlanningUnitSerializer
     permission_classes = [permissions.IsAuthenticated, ConfigurationWrite]
     filterset_fields = ["site", "code"]
@@ -94,6 +95,7 @@ class ShiftTemplateViewSet(CleanedModelViewSet):
 
 
 class RosterRunViewSet(
+    OptimisticLockingMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -130,7 +132,12 @@ class RosterRunViewSet(
         return Response(s.RosterRunSerializer(run).data)
 
 
-class RosterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RosterViewSet(
+    OptimisticLockingMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = s.RosterSerializer
     filterset_fields = ["unit", "status", "period_start", "version"]
 

@@ -25,6 +25,7 @@ from scheduler.selectors import self_service as selectors
 from scheduler.services import calendar, notifications, open_shifts, refreshers, swaps
 from scheduler.services.leave_staffing import leave_staffing_effect
 from staffing import policy
+from staffing.api.locking import OptimisticLockingMixin
 
 from . import self_service_serializers as s
 from .roster_views import CleanedModelViewSet, ConfigurationWrite, units_visible_to
@@ -47,7 +48,12 @@ def _visible_shift(request: Request, shift: Assignment) -> Assignment:
     return shift
 
 
-class SwapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SwapViewSet(
+    OptimisticLockingMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = s.SwapRequestSerializer
     filterset_fields = ["status", "kind", "unit", "requester", "counterpart"]
 
@@ -136,7 +142,12 @@ class SwapViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(s.SwapRequestSerializer(swap).data)
 
 
-class OpenShiftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class OpenShiftViewSet(
+    OptimisticLockingMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     serializer_class = s.OpenShiftSerializer
     filterset_fields = ["status", "unit", "day", "source"]
 
@@ -218,7 +229,12 @@ class OpenShiftViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return Response(s.OpenShiftSerializer(board).data)
 
 
-class LeaveImpactViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class LeaveImpactViewSet(
+    OptimisticLockingMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """A leave request's effect on service, for whoever may see the request."""
 
     serializer_class = s.LeaveImpactSerializer
@@ -283,7 +299,10 @@ class CalendarDownloadView(APIView):
 
 
 class NotificationViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    OptimisticLockingMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Your inbox: roster published or changed, swaps, leave decisions, expiring certificates."""
 
@@ -313,7 +332,12 @@ class NotificationViewSet(
         return Response({"marked": notifications.notifications_mark_all_read(user=request.user)})
 
 
-class RefresherViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RefresherViewSet(
+    OptimisticLockingMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """Refresher sessions the engine proposed before certificates expire."""
 
     serializer_class = s.RefresherSerializer

@@ -17,6 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from staffing.api.locking import OptimisticLockingMixin
+
 from .. import policy
 from ..models import (
     Forecast,
@@ -44,7 +46,7 @@ class DemandPermission(permissions.BasePermission):
         return policy.can_plan_demand(request.user)
 
 
-class DemandViewSet(viewsets.GenericViewSet):
+class DemandViewSet(OptimisticLockingMixin, viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, DemandPermission]
 
 

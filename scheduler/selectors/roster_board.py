@@ -15,6 +15,7 @@ from scheduler.models.selfservice import OpenShift, OpenShiftStatus
 from staffing.models import Agent, AgentSkill, TrainingRecord
 from staffing.models.organisation import Level
 from staffing.models.training import TrainingStatus
+from staffing.versions import values_version
 from staffing.workdays import is_public_holiday
 
 
@@ -29,6 +30,7 @@ class BoardCell:
     color: str = ""
     changed: bool = False
     training: bool = False
+    version: str = ""  # of the cell's rows as shown: an edit from a stale board is refused
 
 
 @dataclass
@@ -52,6 +54,21 @@ class Board:
     holidays: set[datetime.date]
     skills: list[tuple[str, str]]
     levels: list[tuple[str, str]]
+
+
+#: What a cell's version covers. Setting a cell replaces its rows, so the ids alone change on
+#: every edit; the values make the version readable on its own.
+CELL_VERSION_FIELDS = ("id", "activity", "template_id", "start_at", "end_at")
+
+
+def _cell_version(rows: list[tuple]) -> str:
+    return values_version([value for row in sorted(rows) for value in row])
+
+
+def roster_cell_version(*, roster: Roster, agent_id: int, day: datetime.date) -> str:
+    """The version of one agent-day of a roster, equal to the board's for the same rows."""
+    rows = roster.assignments.filter(agent_id=agent_id, day=day).values_list(*CELL_VERSION_FIELDS)
+    return _cell_version(list(rows))
 
 
 def roster_board(
@@ -98,6 +115,7 @@ def roster_board(
 
     # Plain values, not model instances: 5,600 rows for a 200-agent, 4-week board.
     fields = (
+        "id",
         "agent_id",
         "day",
         "activity",
@@ -108,7 +126,9 @@ def roster_board(
         "template__is_night",
         "template_id",
     )
+    cell_rows: dict[tuple[int, datetime.date], list[tuple]] = defaultdict(list)
     for (
+        row_id,
         agent_id,
         day,
         activity,
@@ -121,6 +141,7 @@ def roster_board(
     ) in roster.assignments.filter(agent_id__in=list(rows)).values_list(*fields):
         row = rows[agent_id]
         cell = row.cells[index[day]]
+        cell_rows[(agent_id, day)].append((row_id, activity, template, start_at, end_at))
         if activity == Activity.LEAVE or template is None:
             cell.kind = "leave"
             continue
@@ -134,6 +155,9 @@ def roster_board(
             weekend_seen[agent_id].add(day.isocalendar()[:2])
     for agent_id, weeks in weekend_seen.items():
         rows[agent_id].weekends = len(weeks)
+    for agent_id, board_row in rows.items():
+        for cell in board_row.cells:
+            cell.version = _cell_version(cell_rows.get((agent_id, cell.day), []))
     first = roster.period_start
     last = roster.period_end + datetime.timedelta(days=1)
     for record in TrainingRecord.objects.filter(

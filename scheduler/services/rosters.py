@@ -216,7 +216,10 @@ def roster_run_cancel(*, actor: Any, run: RosterRun) -> RosterRun:
     with transaction.atomic():
         run = RosterRun.objects.select_for_update().get(pk=run.pk)
         if run.status not in ACTIVE_RUN_STATUSES:
-            raise ValidationError({"status": RUN_FINISHED % {"status": run.get_status_display()}})
+            raise Conflict(
+                {"status": RUN_FINISHED % {"status": run.get_status_display()}},
+                rule="already_finished",
+            )
         run.status = RunStatus.CANCELLED
         run.finished_at = timezone.now()
         run.log += "cancelled by user\n"
@@ -652,8 +655,9 @@ def roster_publish(*, actor: Any, roster: Roster) -> Roster:
         PlanningUnit.objects.select_for_update(no_key=True).get(pk=roster.unit_id)
         roster = Roster.objects.select_for_update().select_related("unit__site").get(pk=roster.pk)
         if roster.status != RosterStatus.DRAFT:
-            raise ValidationError(
-                {"status": NOT_A_DRAFT % {"action": _("published"), "status": roster.status}}
+            raise Conflict(
+                {"status": NOT_A_DRAFT % {"action": _("published"), "status": roster.status}},
+                rule="not_a_draft",
             )
         current = Roster.objects.filter(
             unit=roster.unit, period_start=roster.period_start, status=RosterStatus.PUBLISHED

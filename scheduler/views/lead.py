@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from scheduler.api.roster_views import rosters_visible_to, units_visible_to
 from scheduler.models.rosters import Roster, RosterRun, RosterStatus, ShiftTemplate
 from scheduler.models.selfservice import LeaveImpact, SwapRequest, SwapStatus
-from scheduler.selectors.roster_board import roster_board
+from scheduler.selectors.roster_board import roster_board, roster_cell_version
 from scheduler.selectors.roster_service import roster_evaluate, roster_service_levels
 from scheduler.services import rosters as roster_services
 from scheduler.services import swaps
@@ -31,6 +31,7 @@ from staffing import policy
 from staffing.models import Agent, LeaveRequest
 from staffing.models.leave import LeaveStatus
 from staffing.services import leave as leave_services
+from staffing.versions import STALE_RECORD
 
 from .charts import line_chart
 
@@ -46,7 +47,7 @@ def _cells_html(board: Any, editable: bool) -> None:
             attributes = ' class="changed"' if cell.changed else ""
             data = (
                 f' data-agent="{row.agent.pk}" data-day="{cell.day.isoformat()}"'
-                f' data-name="{escape(row.agent.full_name)}"'
+                f' data-name="{escape(row.agent.full_name)}" data-version="{cell.version}"'
             )
             if cell.kind == "off":
                 label, style, title, klass = "–", "", "", "cell off"
@@ -218,18 +219,29 @@ def roster_cell(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         messages.error(request, _("Choose an agent and a day."))
         return redirect("scheduler:roster-board", pk=pk)
+    stale = False
     try:
-        roster_services.assignment_set(
-            actor=request.user,
-            roster=roster,
-            agent_id=agent_id,
-            day=day,
-            template_code=request.POST.get("template") or None,
-        )
+        with transaction.atomic():
+            # the lock assignment_set takes too: no edit of this draft between check and write
+            Roster.objects.select_for_update().get(pk=roster.pk)
+            current = roster_cell_version(roster=roster, agent_id=agent_id, day=day)
+            stale = request.POST.get("version") != current
+            if not stale:
+                roster_services.assignment_set(
+                    actor=request.user,
+                    roster=roster,
+                    agent_id=agent_id,
+                    day=day,
+                    template_code=request.POST.get("template") or None,
+                )
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
-        messages.success(request, CELL_SAVED)
+        if stale:
+            # the board it redirects to shows the cell as it is now, with its new version
+            messages.error(request, STALE_RECORD)
+        else:
+            messages.success(request, CELL_SAVED)
     return redirect(f"{reverse('scheduler:roster-board', args=[pk])}#agent-{agent_id}")
 
 

@@ -37,6 +37,7 @@ from ..services import agents as agent_services
 from ..services import leave as leave_services
 from ..services import training as training_services
 from . import serializers as s
+from .locking import OptimisticLockingMixin
 
 
 class ConfigurationWrite(permissions.BasePermission):
@@ -48,7 +49,7 @@ class ConfigurationWrite(permissions.BasePermission):
         return policy.can_edit_configuration(request.user)
 
 
-class CatalogueViewSet(viewsets.ModelViewSet):
+class CatalogueViewSet(OptimisticLockingMixin, viewsets.ModelViewSet):
     permission_classes = [permissions.IsAuthenticated, ConfigurationWrite]
 
 
@@ -131,6 +132,7 @@ class AgentFilter(filters.FilterSet):
 
 
 class AgentViewSet(
+    OptimisticLockingMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -171,7 +173,7 @@ class AgentViewSet(
         return self.update(request, *args, **kwargs)
 
 
-class AgentSkillViewSet(viewsets.ModelViewSet):
+class AgentSkillViewSet(OptimisticLockingMixin, viewsets.ModelViewSet):
     serializer_class = s.AgentSkillSerializer
     filterset_fields = ["agent", "skill", "source"]
 
@@ -229,6 +231,7 @@ class AgentSkillViewSet(viewsets.ModelViewSet):
 
 
 class TrainingRecordViewSet(
+    OptimisticLockingMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -281,6 +284,7 @@ class LeaveRequestFilter(filters.FilterSet):
 
 
 class LeaveRequestViewSet(
+    OptimisticLockingMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -19,6 +19,7 @@ from ..models import Agent, LeaveLedgerEntry, LeaveRequest, LeaveType
 from ..models.leave import EntitlementRule, LeaveStatus, LedgerKind
 from ..selectors.leave import leave_balance_available, statutory_annual_days
 from ..workdays import count_leave_days
+from .errors import Conflict
 
 END_BEFORE_START = _("The last day cannot be before the first day.")
 OVERLAPPING_LEAVE = _("This leave overlaps your own %(status)s leave from %(start)s to %(end)s.")
@@ -258,8 +259,9 @@ def _lock_pending(request: LeaveRequest, action: str) -> LeaveRequest:
         .get(pk=request.pk)
     )
     if locked.status != LeaveStatus.PENDING:
-        raise ValidationError(
-            {"status": NOT_PENDING % {"action": action, "status": locked.get_status_display()}}
+        raise Conflict(
+            {"status": NOT_PENDING % {"action": action, "status": locked.get_status_display()}},
+            rule="already_decided",
         )
     return locked
 
@@ -349,7 +351,10 @@ def leave_request_cancel(*, actor: Any, request: LeaveRequest, comment: str = ""
     if not policy.can_cancel_leave_request(actor, request):
         raise PermissionDenied(NOT_ALLOWED_TO_CANCEL)
     if request.status not in (LeaveStatus.PENDING, LeaveStatus.APPROVED):
-        raise ValidationError({"status": ALREADY_CLOSED % {"status": request.get_status_display()}})
+        raise Conflict(
+            {"status": ALREADY_CLOSED % {"status": request.get_status_display()}},
+            rule="already_decided",
+        )
     was_approved = request.status == LeaveStatus.APPROVED
     if was_approved:
         used = sum(

@@ -13,6 +13,7 @@ from ..audit import audited, on_commit
 from ..models import Agent, AgentSkill, TrainingRecord, TrainingSession
 from ..models.skills import SkillSource
 from ..models.training import FINAL_TRAINING_STATUSES, TrainingStatus
+from .errors import Conflict
 
 SESSION_FULL = _("This session is full (%(capacity)s places).")
 ALREADY_ENROLLED = _("This agent is already enrolled in this session.")
@@ -113,7 +114,10 @@ def training_record_complete(
         .get(pk=record.pk)
     )
     if record.status in FINAL_TRAINING_STATUSES:
-        raise ValidationError({"status": RECORD_CLOSED % {"status": record.get_status_display()}})
+        raise Conflict(
+            {"status": RECORD_CLOSED % {"status": record.get_status_display()}},
+            rule="already_decided",
+        )
     if status not in (
         TrainingStatus.ATTENDED,
         TrainingStatus.PASSED,

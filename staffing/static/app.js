@@ -24,7 +24,22 @@
     if (cell && form) {
       form.querySelector("[name=agent]").value = cell.dataset.agent;
       form.querySelector("[name=day]").value = cell.dataset.day;
+      form.querySelector("[name=version]").value = cell.dataset.version;
       form.querySelector("[name=template]").focus();
     }
+  });
+  // The version of the cell as shown goes with the edit: a board older than the cell is
+  // refused instead of overwriting someone else's change. Choosing by the lists finds the cell.
+  document.addEventListener("change", function (event) {
+    var form = document.getElementById("cell-form");
+    if (!form || !form.contains(event.target) || event.target.name === "template") {
+      return;
+    }
+    var agent = form.querySelector("[name=agent]").value;
+    var day = form.querySelector("[name=day]").value;
+    var cell = document.querySelector(
+      'button.cell[data-agent="' + agent + '"][data-day="' + day + '"]'
+    );
+    form.querySelector("[name=version]").value = cell ? cell.dataset.version : "";
   });
 })();

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -42,6 +43,7 @@ from ..selectors.training import (
 )
 from ..services.leave import leave_ledger_adjust, leave_request_approve, leave_request_reject
 from ..services.training import training_record_complete, training_record_enroll
+from ..versions import record_version, version_is_current
 from .hr_forms import (
     AgentFilterForm,
     EnrolForm,
@@ -154,6 +156,7 @@ def leave_list(request: HttpRequest) -> HttpResponse:
             "note": leave.note if policy.can_view_leave_note(user, leave) else None,
             "can_decide": leave.status == LeaveStatus.PENDING
             and policy.can_decide_leave(user, leave),
+            "version": record_version(leave),
         }
         for leave in page_requests
     ]
@@ -180,6 +183,7 @@ def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_decide = leave.status == LeaveStatus.PENDING and policy.can_decide_leave(user, leave)
     form = LeaveDecisionForm(request.POST or None)
     status = 200
+    stale = False
     if request.method == "POST":
         if not policy.can_decide_leave(user, leave):
             raise PermissionDenied
@@ -190,10 +194,20 @@ def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else leave_request_reject
             )
             try:
-                service(actor=user, request=leave, comment=form.cleaned_data["comment"])
+                with transaction.atomic():
+                    # the version shown is compared with the row locked and the decision is
+                    # written in the same transaction: a stale page never overwrites
+                    locked = LeaveRequest.objects.select_for_update().get(pk=leave.pk)
+                    stale = not version_is_current(
+                        form=form,
+                        submitted=request.POST.get("version"),
+                        current=record_version(locked),
+                    )
+                    if not stale:
+                        service(actor=user, request=leave, comment=form.cleaned_data["comment"])
             except ValidationError as error:
                 _add_service_errors(form, error)
-            else:
+            if not form.errors:
                 template = (
                     LEAVE_APPROVED if form.cleaned_data["decision"] == "approve" else LEAVE_REJECTED
                 )
@@ -203,7 +217,8 @@ def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"name": leave.agent.full_name, "start": leave.start_on, "end": leave.end_on},
                 )
                 return redirect("hr:leave-list")
-        status = 400
+        status = 409 if stale else 400
+        # the current values are shown, with the version to decide on them
         leave.refresh_from_db()
         can_decide = leave.status == LeaveStatus.PENDING
     balances = leave_balances_for_requests(requests=[leave])
@@ -218,6 +233,7 @@ def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "note": leave.note if policy.can_view_leave_note(user, leave) else None,
             "can_decide": can_decide,
             "form": form,
+            "version": record_version(leave),
         },
         status=status,
     )
@@ -336,6 +352,7 @@ def _render_session(
             "form": failed_form
             if record.pk == failed_record_id
             else ResultForm(prefix=f"record-{record.pk}"),
+            "version": record_version(record),
         }
         for record in records
     ]
@@ -385,23 +402,35 @@ def training_result(request: HttpRequest, pk: int) -> HttpResponse:
     if not policy.can_edit_hr_data(request.user):
         raise PermissionDenied
     form = ResultForm(request.POST, prefix=f"record-{record.pk}")
+    stale = False
     if form.is_valid():
         try:
-            training_record_complete(
-                actor=request.user,
-                record=record,
-                status=form.cleaned_data["status"],
-                score=form.cleaned_data["score"],
-                completed_on=form.cleaned_data["completed_on"],
-            )
+            with transaction.atomic():
+                locked = TrainingRecord.objects.select_for_update().get(pk=record.pk)
+                stale = not version_is_current(
+                    form=form, submitted=request.POST.get("version"), current=record_version(locked)
+                )
+                if not stale:
+                    training_record_complete(
+                        actor=request.user,
+                        record=record,
+                        status=form.cleaned_data["status"],
+                        score=form.cleaned_data["score"],
+                        completed_on=form.cleaned_data["completed_on"],
+                    )
         except ValidationError as error:
             _add_service_errors(form, error)
-        else:
+        if not form.errors:
             messages.success(request, RESULT_RECORDED % {"name": record.agent.full_name})
             return redirect("hr:training-session", pk=record.session_id)
+    # the session as it is now: the record's current values and version
     session = get_object_or_404(training_sessions_list(), pk=record.session_id)
     return _render_session(
-        request, session, failed_record_id=record.pk, failed_form=form, status=400
+        request,
+        session,
+        failed_record_id=record.pk,
+        failed_form=form,
+        status=409 if stale else 400,
     )
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from scheduler.models import IntervalHistory, Queue
 from tests.conftest import client_for
+from tests.etag import patch_fresh
 from tests.scheduler.demand_support import SHANGHAI, csv_text, make_queue, seed_history
 
 pytestmark = pytest.mark.django_db
@@ -199,8 +200,11 @@ def test_planner_sets_open_hours_and_the_requirements_follow(
     assert is_open["07:30"] is False and is_open["08:00"] is True and is_open["20:00"] is False
     # when the evening is extended, then the change is saved
     with django_capture_on_commit_callbacks(execute=True):
-        changed = client.patch(
-            url("open-hours-detail", created.data["id"]), {"closes_at": "22:00"}, format="json"
+        changed = patch_fresh(
+            client,
+            url("open-hours-detail", created.data["id"]),
+            {"closes_at": "22:00"},
+            format="json",
         )
     assert changed.status_code == 200 and changed.data["closes_at"] == "22:00:00"
     rows = client.get(url("requirement-list"), period).data["results"]

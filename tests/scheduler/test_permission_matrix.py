@@ -24,6 +24,7 @@ from scheduler.models import (
     SpecialEvent,
 )
 from tests.api_operations import api_operations
+from tests.etag import patch_fresh, put_fresh
 from tests.scheduler.demand_support import csv_text, make_queue, seed_history
 from tests.staffing.test_permission_matrix import ROLES, Ctx, Row, fresh
 
@@ -158,11 +159,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("queue-detail", "GET"): Row(lambda c, x: c.get(url("queue-detail", _queue(x).pk)), read),
     ("queue-detail", "PUT"): Row(
-        lambda c, x: c.put(url("queue-detail", _queue(x).pk), _queue_body(x), format="json"),
+        lambda c, x: put_fresh(c, url("queue-detail", _queue(x).pk), _queue_body(x), format="json"),
         write(200),
     ),
     ("queue-detail", "PATCH"): Row(
-        lambda c, x: c.patch(url("queue-detail", _queue(x).pk), {"name": "R"}, format="json"),
+        lambda c, x: patch_fresh(
+            c, url("queue-detail", _queue(x).pk), {"name": "R"}, format="json"
+        ),
         write(200),
     ),
     ("queue-detail", "DELETE"): Row(
@@ -177,14 +180,14 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda c, x: c.get(url("open-hours-detail", _open_hours(x).pk)), read
     ),
     ("open-hours-detail", "PUT"): Row(
-        lambda c, x: c.put(
-            url("open-hours-detail", _open_hours(x).pk), _open_hours_body(x), format="json"
+        lambda c, x: put_fresh(
+            c, url("open-hours-detail", _open_hours(x).pk), _open_hours_body(x), format="json"
         ),
         write(200),
     ),
     ("open-hours-detail", "PATCH"): Row(
-        lambda c, x: c.patch(
-            url("open-hours-detail", _open_hours(x).pk), {"closes_at": "18:00"}, format="json"
+        lambda c, x: patch_fresh(
+            c, url("open-hours-detail", _open_hours(x).pk), {"closes_at": "18:00"}, format="json"
         ),
         write(200),
     ),
@@ -197,12 +200,14 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("closure-detail", "GET"): Row(lambda c, x: c.get(url("closure-detail", _closure(x).pk)), read),
     ("closure-detail", "PUT"): Row(
-        lambda c, x: c.put(url("closure-detail", _closure(x).pk), _closure_body(x), format="json"),
+        lambda c, x: put_fresh(
+            c, url("closure-detail", _closure(x).pk), _closure_body(x), format="json"
+        ),
         write(200),
     ),
     ("closure-detail", "PATCH"): Row(
-        lambda c, x: c.patch(
-            url("closure-detail", _closure(x).pk), {"reason": "Moved"}, format="json"
+        lambda c, x: patch_fresh(
+            c, url("closure-detail", _closure(x).pk), {"reason": "Moved"}, format="json"
         ),
         write(200),
     ),
@@ -218,14 +223,14 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda c, x: c.get(url("shrinkage-rule-detail", _shrinkage(x).pk)), read
     ),
     ("shrinkage-rule-detail", "PUT"): Row(
-        lambda c, x: c.put(
-            url("shrinkage-rule-detail", _shrinkage(x).pk), _shrinkage_body(x), format="json"
+        lambda c, x: put_fresh(
+            c, url("shrinkage-rule-detail", _shrinkage(x).pk), _shrinkage_body(x), format="json"
         ),
         write(200),
     ),
     ("shrinkage-rule-detail", "PATCH"): Row(
-        lambda c, x: c.patch(
-            url("shrinkage-rule-detail", _shrinkage(x).pk), {"percent": "25"}, format="json"
+        lambda c, x: patch_fresh(
+            c, url("shrinkage-rule-detail", _shrinkage(x).pk), {"percent": "25"}, format="json"
         ),
         write(200),
     ),
@@ -240,11 +245,13 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("event-detail", "GET"): Row(lambda c, x: c.get(url("event-detail", _event(x).pk)), read),
     ("event-detail", "PUT"): Row(
-        lambda c, x: c.put(url("event-detail", _event(x).pk), _event_body(x), format="json"),
+        lambda c, x: put_fresh(c, url("event-detail", _event(x).pk), _event_body(x), format="json"),
         write(200),
     ),
     ("event-detail", "PATCH"): Row(
-        lambda c, x: c.patch(url("event-detail", _event(x).pk), {"uplift": "1.1"}, format="json"),
+        lambda c, x: patch_fresh(
+            c, url("event-detail", _event(x).pk), {"uplift": "1.1"}, format="json"
+        ),
         write(200),
     ),
     ("event-detail", "DELETE"): Row(

@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from staffing.services.leave import END_BEFORE_START
 from tests.conftest import client_for
+from tests.etag import patch_fresh
 from tests.factories import leave_type, skill
 
 pytestmark = pytest.mark.django_db
@@ -123,13 +124,13 @@ def test_full_leave_flow_through_the_api(world):
     )
     assert approved.status_code == 200
     assert approved.json()["status"] == "approved"
-    # then the balance shows the days used, and approving again is a clear 400
+    # then the balance shows the days used, and approving again is a 409 naming the rule
     balances = agent.get(reverse("api:staffing:leave-balances"), {"year": monday.year}).json()
     annual = next(row for row in balances if row["leave_type"] == "annual")
     assert annual["balance"] == "8.00"
     again = lead.post(reverse("api:staffing:leave-request-approve", args=[leave_id]))
-    assert again.status_code == 400
-    assert "status" in again.json()
+    assert again.status_code == 409
+    assert again.json()["rule"] == "already_decided"
 
 
 def test_training_completion_through_the_api_grants_skill(world):
@@ -160,7 +161,8 @@ def test_training_completion_through_the_api_grants_skill(world):
 
 def test_audit_history_records_who_changed_what(world):
     client = client_for(world.hr)
-    client.patch(
+    patch_fresh(
+        client,
         reverse("api:staffing:agent-detail", args=[world.agent.pk]),
         {"level": "senior"},
         format="json",

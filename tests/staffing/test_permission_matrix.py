@@ -25,6 +25,7 @@ from staffing.models import Agent, AgentSkill, LeaveRequest, TrainingRecord
 from staffing.services import leave as leave_services
 from staffing.workdays import is_working_day
 from tests.api_operations import api_operations
+from tests.etag import patch_fresh, put_fresh
 from tests.factories import CourseFactory, TrainingSessionFactory, leave_type, skill
 
 ROLES = ["agent", "team_lead", "hr", "admin", "anonymous"]
@@ -182,10 +183,10 @@ def catalogue_rows(name: str, create_body: Callable[[Ctx], dict], make: Callable
         ),
         (f"{name}-detail", "GET"): Row(lambda c, x: c.get(detail(x)), read_any),
         (f"{name}-detail", "PUT"): Row(
-            lambda c, x: c.put(detail(x), create_body(x), format="json"), config_write(200)
+            lambda c, x: put_fresh(c, detail(x), create_body(x), format="json"), config_write(200)
         ),
         (f"{name}-detail", "PATCH"): Row(
-            lambda c, x: c.patch(detail(x), {}, format="json"), config_write(200)
+            lambda c, x: patch_fresh(c, detail(x), {}, format="json"), config_write(200)
         ),
         (f"{name}-detail", "DELETE"): Row(lambda c, x: c.delete(detail(x)), config_write(204)),
     }
@@ -298,12 +299,12 @@ MATRIX.update(
         ),
         ("agent-detail", "GET"): Row(lambda c, x: c.get(_agent_detail(x)), owned_read, True),
         ("agent-detail", "PUT"): Row(
-            lambda c, x: c.put(_agent_detail(x), {"full_name": "Renamed"}, format="json"),
+            lambda c, x: put_fresh(c, _agent_detail(x), {"full_name": "Renamed"}, format="json"),
             owned_hr_write(200),
             True,
         ),
         ("agent-detail", "PATCH"): Row(
-            lambda c, x: c.patch(_agent_detail(x), {"full_name": "Renamed"}, format="json"),
+            lambda c, x: patch_fresh(c, _agent_detail(x), {"full_name": "Renamed"}, format="json"),
             owned_hr_write(200),
             True,
         ),
@@ -321,15 +322,15 @@ MATRIX.update(
             lambda c, x: c.get(url("agent-skill-detail", skill_row(x).pk)), owned_read, True
         ),
         ("agent-skill-detail", "PUT"): Row(
-            lambda c, x: c.put(
-                url("agent-skill-detail", skill_row(x).pk), {"proficiency": 4}, format="json"
+            lambda c, x: put_fresh(
+                c, url("agent-skill-detail", skill_row(x).pk), {"proficiency": 4}, format="json"
             ),
             owned_hr_write(200),
             True,
         ),
         ("agent-skill-detail", "PATCH"): Row(
-            lambda c, x: c.patch(
-                url("agent-skill-detail", skill_row(x).pk), {"proficiency": 4}, format="json"
+            lambda c, x: patch_fresh(
+                c, url("agent-skill-detail", skill_row(x).pk), {"proficiency": 4}, format="json"
             ),
             owned_hr_write(200),
             True,
@@ -387,15 +388,15 @@ MATRIX.update(
             lambda c, x: c.get(url("leave-request-detail", pending_leave(x).pk)), owned_read, True
         ),
         ("leave-request-detail", "PUT"): Row(
-            lambda c, x: c.put(
-                url("leave-request-detail", pending_leave(x).pk), {"note": "x"}, format="json"
+            lambda c, x: put_fresh(
+                c, url("leave-request-detail", pending_leave(x).pk), {"note": "x"}, format="json"
             ),
             leave_edit,
             True,
         ),
         ("leave-request-detail", "PATCH"): Row(
-            lambda c, x: c.patch(
-                url("leave-request-detail", pending_leave(x).pk), {"note": "x"}, format="json"
+            lambda c, x: patch_fresh(
+                c, url("leave-request-detail", pending_leave(x).pk), {"note": "x"}, format="json"
             ),
             leave_edit,
             True,
@@ -580,7 +581,7 @@ def test_mass_assignment_is_ignored(world):
     assert created.decided_by is None
     assert created.days == Decimal("1")
     # and an agent cannot raise their own level
-    response = client.patch(url("agent-detail", world.agent.pk), {"level": "supervisor"})
+    response = patch_fresh(client, url("agent-detail", world.agent.pk), {"level": "supervisor"})
     assert response.status_code == 403
     world.agent.refresh_from_db()
     assert world.agent.level == "intermediate"

@@ -24,6 +24,7 @@ from scheduler.models.rosters import (
     ShiftTemplate,
 )
 from tests.api_operations import api_operations
+from tests.etag import patch_fresh, put_fresh
 
 ROLES = ["agent", "team_lead", "hr", "admin", "anonymous"]
 UNITS = ["unit_a", "unit_b"]
@@ -152,11 +153,15 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda c, x: c.get(url("planning-unit-detail", x.unit.pk)), config_read
     ),
     ("planning-unit-detail", "PUT"): Row(
-        lambda c, x: c.put(url("planning-unit-detail", x.unit.pk), _unit_body(x), format="json"),
+        lambda c, x: put_fresh(
+            c, url("planning-unit-detail", x.unit.pk), _unit_body(x), format="json"
+        ),
         config_write(200),
     ),
     ("planning-unit-detail", "PATCH"): Row(
-        lambda c, x: c.patch(url("planning-unit-detail", x.unit.pk), {"name": "N"}, format="json"),
+        lambda c, x: patch_fresh(
+            c, url("planning-unit-detail", x.unit.pk), {"name": "N"}, format="json"
+        ),
         config_write(200),
     ),
     ("planning-unit-detail", "DELETE"): Row(
@@ -176,7 +181,8 @@ MATRIX: dict[tuple[str, str], Row] = {
         False,
     ),
     ("shift-template-detail", "PUT"): Row(
-        lambda c, x: c.put(
+        lambda c, x: put_fresh(
+            c,
             url("shift-template-detail", ShiftTemplate.objects.first().pk),
             _template_body(x),
             format="json",
@@ -185,7 +191,8 @@ MATRIX: dict[tuple[str, str], Row] = {
         False,
     ),
     ("shift-template-detail", "PATCH"): Row(
-        lambda c, x: c.patch(
+        lambda c, x: patch_fresh(
+            c,
             url("shift-template-detail", ShiftTemplate.objects.first().pk),
             {"color": "#000000"},
             format="json",

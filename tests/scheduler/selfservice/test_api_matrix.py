@@ -22,6 +22,7 @@ from scheduler.services import open_shifts, swaps
 from staffing import policy
 from staffing.models import LeaveRequest, LeaveType
 from tests.api_operations import api_operations
+from tests.etag import patch_fresh, put_fresh
 from tests.factories import CourseFactory, TrainingSessionFactory, UserFactory
 
 from .conftest import day_of, live, publish_week
@@ -289,7 +290,8 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda c, w: c.get(url("swap-policy-detail", w.swap_policy().pk)), any_200
     ),
     ("swap-policy-detail", "PUT"): Row(
-        lambda c, w: c.put(
+        lambda c, w: put_fresh(
+            c,
             url("swap-policy-detail", w.swap_policy().pk),
             {"site": w.center.unit.site_id, "auto_approve": True},
             format="json",
@@ -297,8 +299,8 @@ MATRIX: dict[tuple[str, str], Row] = {
         configuration(200),
     ),
     ("swap-policy-detail", "PATCH"): Row(
-        lambda c, w: c.patch(
-            url("swap-policy-detail", w.swap_policy().pk), {"notice_hours": 12}, format="json"
+        lambda c, w: patch_fresh(
+            c, url("swap-policy-detail", w.swap_policy().pk), {"notice_hours": 12}, format="json"
         ),
         configuration(200),
     ),
@@ -318,7 +320,8 @@ MATRIX: dict[tuple[str, str], Row] = {
         lambda c, w: c.get(url("leave-policy-detail", w.leave_policy().pk)), any_200
     ),
     ("leave-policy-detail", "PUT"): Row(
-        lambda c, w: c.put(
+        lambda c, w: put_fresh(
+            c,
             url("leave-policy-detail", w.leave_policy().pk),
             {"team": w.agent("requester").team_id, "auto_approve": False},
             format="json",
@@ -326,7 +329,8 @@ MATRIX: dict[tuple[str, str], Row] = {
         configuration(200),
     ),
     ("leave-policy-detail", "PATCH"): Row(
-        lambda c, w: c.patch(
+        lambda c, w: patch_fresh(
+            c,
             url("leave-policy-detail", w.leave_policy().pk),
             {"service_level_margin": 0.05},
             format="json",

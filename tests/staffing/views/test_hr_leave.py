@@ -5,8 +5,10 @@ import pytest
 from django.urls import reverse
 
 from scheduler.models.selfservice import LeaveImpact
-from staffing.models import LeaveLedgerEntry
+from staffing.models import LeaveLedgerEntry, LeaveRequest
 from staffing.models.leave import LeaveStatus, LedgerKind
+from staffing.versions import STALE_RECORD
+from tests.etag import version_of
 from tests.staffing.test_leave_services import annual_request, working_week
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +95,7 @@ def test_hr_approves_through_the_page(client, world):
     # when
     response = client.post(
         reverse("hr:leave-detail", args=[request.pk]),
-        {"decision": "approve", "comment": "enjoy"},
+        {"decision": "approve", "comment": "enjoy", "version": version_of(request)},
         follow=True,
     )
 
@@ -115,7 +117,11 @@ def test_lead_rejects_with_a_comment_and_rejection_needs_one(client, world):
     # when rejecting without a comment
     refused = client.post(url, {"decision": "reject", "comment": ""})
     # and then with one
-    response = client.post(url, {"decision": "reject", "comment": "peak week"}, follow=True)
+    response = client.post(
+        url,
+        {"decision": "reject", "comment": "peak week", "version": version_of(request)},
+        follow=True,
+    )
 
     # then
     assert refused.status_code == 400
@@ -130,10 +136,12 @@ def test_deciding_a_closed_request_shows_the_error_next_to_the_form(client, worl
     request = annual_request(world, working_week())
     client.force_login(world.hr)
     url = reverse("hr:leave-detail", args=[request.pk])
-    client.post(url, {"decision": "approve"})
+    client.post(url, {"decision": "approve", "version": version_of(request)})
 
-    # when
-    response = client.post(url, {"decision": "reject", "comment": "too late"})
+    # when deciding again on the page as it is now
+    response = client.post(
+        url, {"decision": "reject", "comment": "too late", "version": version_of(request)}
+    )
 
     # then
     assert response.status_code == 400
@@ -195,5 +203,43 @@ def test_agent_cannot_decide_a_request(client, world):
 
     # then
     assert response.status_code == 403
+    request.refresh_from_db()
+    assert request.status == LeaveStatus.PENDING
+
+
+def test_a_decision_from_a_stale_page_is_refused_and_shows_the_current_values(client, world):
+    # given HR opened a pending request, and the agent then changed its note
+    request = annual_request(world, working_week())
+    client.force_login(world.hr)
+    url = reverse("hr:leave-detail", args=[request.pk])
+    shown = client.get(url)
+    version = version_of(request)
+    assert f'name="version" value="{version}"' in shown.content.decode()
+    LeaveRequest.objects.filter(pk=request.pk).update(note="changed after HR looked")
+
+    # when HR approves from the page they opened before
+    response = client.post(url, {"decision": "approve", "comment": "ok", "version": version})
+
+    # then it is refused with the stale-record error, nothing is decided, and the page
+    # carries the current version to decide again
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert str(STALE_RECORD) in page
+    request.refresh_from_db()
+    assert request.status == LeaveStatus.PENDING
+    assert f'name="version" value="{version_of(request)}"' in page
+    assert version_of(request) != version
+
+
+def test_a_decision_without_a_version_is_refused(client, world):
+    # given a form posted without the version (a page cached from before the change)
+    request = annual_request(world, working_week())
+    client.force_login(world.hr)
+
+    # when
+    response = client.post(reverse("hr:leave-detail", args=[request.pk]), {"decision": "approve"})
+
+    # then
+    assert response.status_code == 409
     request.refresh_from_db()
     assert request.status == LeaveStatus.PENDING

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from staffing.models import TrainingRecord
 from staffing.models.training import TrainingStatus
+from staffing.versions import STALE_RECORD
+from tests.etag import version_of
 from tests.factories import AgentSkillFactory, CourseFactory, TrainingSessionFactory, skill
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +80,12 @@ def test_hr_records_a_pass_which_sets_the_certificate(client, world):
     # when
     response = client.post(
         reverse("hr:training-result", args=[record.pk]),
-        {f"{prefix}-status": "passed", f"{prefix}-score": "91", f"{prefix}-completed_on": ""},
+        {
+            f"{prefix}-status": "passed",
+            f"{prefix}-score": "91",
+            f"{prefix}-completed_on": "",
+            "version": version_of(record),
+        },
         follow=True,
     )
 
@@ -97,7 +104,7 @@ def test_a_result_error_is_shown_next_to_that_form(client, world):
 
     response = client.post(
         reverse("hr:training-result", args=[record.pk]),
-        {f"{prefix}-status": "attended", f"{prefix}-score": "50"},
+        {f"{prefix}-status": "attended", f"{prefix}-score": "50", "version": version_of(record)},
     )
 
     assert response.status_code == 400
@@ -168,3 +175,26 @@ def test_pages_render_for_admin(client, world):
     client.force_login(world.admin)
     for name, args in PAGES:
         assert client.get(reverse(name, args=args)).status_code == 200
+
+
+def test_a_result_from_a_stale_page_is_refused_and_nothing_is_overwritten(client, world):
+    # given HR opened the session page, then someone else recorded a fail
+    session = TrainingSessionFactory()
+    record = TrainingRecord.objects.create(agent=world.agent, session=session)
+    client.force_login(world.hr)
+    shown = version_of(record)
+    TrainingRecord.objects.filter(pk=record.pk).update(status=TrainingStatus.ATTENDED)
+    prefix = f"record-{record.pk}"
+
+    # when HR saves a pass from the page they opened before
+    response = client.post(
+        reverse("hr:training-result", args=[record.pk]),
+        {f"{prefix}-status": "passed", f"{prefix}-score": "91", "version": shown},
+    )
+
+    # then it is refused with the stale-record error and the other change stands
+    assert response.status_code == 409
+    assert str(STALE_RECORD) in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == TrainingStatus.ATTENDED
+    assert record.score is None
