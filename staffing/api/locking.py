@@ -104,7 +104,7 @@ class OptimisticLockingMixin:
             model = type(instance)
             # lock the row and read what is committed now; a prefetch made before the lock
             # may be older, so it is dropped
-            instance.refresh_from_db(from_queryset=model._base_manager.select_for_update())
+            instance.refresh_from_db(from_queryset=model._default_manager.select_for_update())
             getattr(instance, "_prefetched_objects_cache", {}).clear()
             if etag_of(instance) not in self._if_match:
                 raise PreconditionFailed(IF_MATCH_STALE)
@@ -119,7 +119,7 @@ class OptimisticLockingMixin:
             return response
         if request.method in UPDATE_METHODS:
             # the stored row, not the one in memory: the new ETag must equal the next GET's
-            fresh = type(instance)._base_manager.filter(pk=instance.pk).first()
+            fresh = type(instance)._default_manager.filter(pk=instance.pk).first()
             if fresh is not None:
                 response["ETag"] = etag_of(fresh)
         elif request.method in ("GET", "HEAD") and getattr(self, "action", None) == "retrieve":

@@ -27,6 +27,7 @@ from staffing.models import LeaveLedgerEntry, LeaveRequest, LeaveType
 from staffing.models.leave import LedgerKind
 from staffing.services.leave import leave_request_approve, leave_request_create
 from tests.concurrency import client_for
+from tests.etag import patch_fresh
 from tests.factories import leave_type
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -178,7 +179,8 @@ def test_the_web_request_user_is_the_actor(world):
     annual = leave_type("annual")
     client = client_for(world.hr)
     # when
-    response = client.patch(
+    response = patch_fresh(
+        client,
         reverse("api:staffing:leave-type-detail", args=[annual.pk]),
         {"notice_days": 9},
         format="json",
