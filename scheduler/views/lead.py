@@ -31,7 +31,7 @@ from staffing import policy
 from staffing.models import Agent, LeaveRequest
 from staffing.models.leave import LeaveStatus
 from staffing.services import leave as leave_services
-from staffing.versions import STALE_RECORD
+from staffing.versions import STALE_RECORD, record_version
 
 from .charts import line_chart
 
@@ -366,12 +366,19 @@ def approvals(request: HttpRequest) -> HttpResponse:
         swap_rows = swap_rows.filter(Q(requester__team__in=led) & Q(counterpart__team__in=led))
         leave_rows = leave_rows.filter(agent__team__in=led).exclude(agent__user=request.user)
     impacts = {i.request_id: i for i in LeaveImpact.objects.filter(request__in=leave_rows)}
+    swap_list = list(swap_rows.order_by("requester_start_at"))
+    for swap in swap_list:
+        # the version decided on: a request changed after the page was shown is not decided
+        swap.version = record_version(swap)
     return render(
         request,
         "scheduler/lead/approvals.html",
         {
-            "swaps": swap_rows.order_by("requester_start_at"),
-            "leave": [(row, impacts.get(row.pk)) for row in leave_rows.order_by("start_on")],
+            "swaps": swap_list,
+            "leave": [
+                (row, impacts.get(row.pk), record_version(row))
+                for row in leave_rows.order_by("start_on")
+            ],
         },
     )
 
@@ -381,23 +388,33 @@ def approvals(request: HttpRequest) -> HttpResponse:
 def approval_decide(request: HttpRequest, kind: str, pk: int, decision: str) -> HttpResponse:
     _planner(request)
     comment = request.POST.get("comment", "")[:500]
+    submitted = request.POST.get("version")
     try:
-        if kind == "swap":
-            swap = get_object_or_404(SwapRequest, pk=pk)
-            if decision == "approve":
-                swaps.swap_approve(actor=request.user, swap=swap, comment=comment)
+        # the request is locked first (the services' lock order) and its version compared with
+        # the one the page showed in the same transaction: a request changed since is not decided
+        with transaction.atomic():
+            if kind == "swap":
+                swap = get_object_or_404(SwapRequest.objects.select_for_update(), pk=pk)
+                if not submitted or submitted != record_version(swap):
+                    raise ValidationError(STALE_RECORD)
+                if decision == "approve":
+                    swaps.swap_approve(actor=request.user, swap=swap, comment=comment)
+                else:
+                    swaps.swap_reject(actor=request.user, swap=swap, comment=comment)
             else:
-                swaps.swap_reject(actor=request.user, swap=swap, comment=comment)
-        else:
-            leave = get_object_or_404(policy.leave_requests_visible_to(request.user), pk=pk)
-            if decision == "approve":
-                leave_services.leave_request_approve(
-                    actor=request.user, request=leave, comment=comment
+                leave = get_object_or_404(
+                    policy.leave_requests_visible_to(request.user).select_for_update(), pk=pk
                 )
-            else:
-                leave_services.leave_request_reject(
-                    actor=request.user, request=leave, comment=comment
-                )
+                if not submitted or submitted != record_version(leave):
+                    raise ValidationError(STALE_RECORD)
+                if decision == "approve":
+                    leave_services.leave_request_approve(
+                        actor=request.user, request=leave, comment=comment
+                    )
+                else:
+                    leave_services.leave_request_reject(
+                        actor=request.user, request=leave, comment=comment
+                    )
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
