@@ -16,7 +16,7 @@ class SiteTimeZoneMiddleware:
         zone = None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            agent = policy.own_agent(user)
+            agent = policy.own_agent_for_request(user)  # with team and site; kept
             if agent is not None:
                 zone = agent.team.site.time_zone
             else:

@@ -55,12 +55,34 @@ def is_hr_or_admin(user: Any) -> bool:
     return bool(roles_of(user) & {Role.HR, Role.ADMIN})
 
 
+_OWN_AGENT = "_wfm_own_agent"
+_NOT_LOOKED_UP = object()
+
+
 def own_agent(user: Any) -> "Agent | None":
+    """The user's agent record (with team and site), or None for users who are not agents."""
     from .models import Agent
 
     if not user.is_authenticated:
         return None
-    return Agent.objects.filter(user=user).first()
+    cached = getattr(user, _OWN_AGENT, _NOT_LOOKED_UP)
+    if cached is not _NOT_LOOKED_UP:
+        return cached
+    return Agent.objects.filter(user=user).select_related("team__site").first()
+
+
+def own_agent_for_request(user: Any) -> "Agent | None":
+    """Look the agent up once per request and keep it on the request's user object, so the
+    time-zone middleware, the view, the policy checks and the menu share one query.
+
+    Only the request pipeline calls this (staffing.middleware): that user object lives for
+    one request, whereas a user object held across service calls (a task, a test) would keep
+    a stale answer, so own_agent itself never stores one.
+    """
+    agent = own_agent(user)
+    if user.is_authenticated:
+        setattr(user, _OWN_AGENT, agent)
+    return agent
 
 
 def led_team_ids(user: Any) -> list[int]:
