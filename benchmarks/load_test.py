@@ -114,7 +114,7 @@ def main() -> int:
         base = f"http://127.0.0.1:{port}"
         _wait_until_serving(base, server)
         load_before = os.getloadavg()
-        report = asyncio.run(_run(args, base, visitors))
+        report = asyncio.run(_run(args, base, visitors, server.pid))
         load_after = os.getloadavg()
     except SetupError as error:
         print(f"set-up failed: {error}", file=sys.stderr)
@@ -326,7 +326,9 @@ def _wait_until_serving(base: str, server: subprocess.Popen[bytes]) -> None:
     raise SetupError("gunicorn did not answer the login page within 60 s")
 
 
-async def _run(args: argparse.Namespace, base: str, visitors: list[Visitor]) -> dict[str, Any]:
+async def _run(
+    args: argparse.Namespace, base: str, visitors: list[Visitor], server_pid: int
+) -> dict[str, Any]:
     import aiohttp
 
     from staffing.demo import DEMO_PASSWORD
@@ -366,12 +368,15 @@ async def _run(args: argparse.Namespace, base: str, visitors: list[Visitor]) -> 
         record_from = start + args.warmup
         stop = record_from + args.duration
         rng = random.Random(args.seed)
+        cpu = ServerCpu(server_pid, args.database_url)
+        loop.call_at(record_from, cpu.start)
         await asyncio.gather(
             *(
                 _user_loop(session, visitor, endpoints, args, record_from, stop, rng)
                 for session, visitor in zip(sessions, visitors, strict=True)
             )
         )
+        cpu.stop()
     finally:
         for session in sessions:
             await session.close()
@@ -388,7 +393,80 @@ async def _run(args: argparse.Namespace, base: str, visitors: list[Visitor]) -> 
             name: _summary(endpoint, args.duration) for name, endpoint in endpoints.items()
         },
         "errors": login.errors + sum(e.errors for e in endpoints.values()),
+        "server_cpu": cpu.summary(sum(len(e.latencies_ms) + e.errors for e in endpoints.values())),
     }
+
+
+class ServerCpu:
+    """CPU seconds the gunicorn workers and this database's PostgreSQL backends spend while
+    the load is recorded: a figure that, unlike latency, hardly depends on what else the
+    machine runs. Read from /proc (Linux); a backend that starts or ends within the window is
+    counted from when it is first or last seen."""
+
+    def __init__(self, server_pid: int, database_url: str) -> None:
+        self.server_pid = server_pid
+        self.database_url = database_url
+        self.before: dict[str, dict[int, float]] = {}
+        self.after: dict[str, dict[int, float]] = {}
+
+    def _sample(self) -> dict[str, dict[int, float]]:
+        return {
+            "gunicorn": _cpu_seconds(_children(self.server_pid)),
+            "postgres": _cpu_seconds(_backends(self.database_url)),
+        }
+
+    def start(self) -> None:
+        self.before = self._sample()
+
+    def stop(self) -> None:
+        self.after = self._sample()
+
+    def summary(self, requests: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for part, after in self.after.items():
+            before = self.before.get(part, {})
+            seconds = sum(value - before.get(pid, 0.0) for pid, value in after.items())
+            result[f"{part}_seconds"] = round(seconds, 1)
+            result[f"{part}_ms_per_request"] = (
+                round(seconds * 1000 / requests, 1) if requests else None
+            )
+        return result
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _backends(database_url: str) -> list[int]:
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _cpu_seconds(pids: list[int]) -> dict[int, float]:
+    ticks = os.sysconf("SC_CLK_TCK")
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    return seconds
 
 
 async def _log_in(session: Any, base: str, username: str, password: str, login: Endpoint) -> None:
@@ -549,6 +627,12 @@ def _print_report(args: argparse.Namespace, report: dict[str, Any]) -> None:
         f"{'':>36}{round(total / model['duration_seconds'], 1):>8}"
     )
     print(f"Errors in all (logins included): {report['errors']}")
+    cpu = report["server_cpu"]
+    print(
+        f"Server CPU while recorded: gunicorn workers {cpu['gunicorn_seconds']} s "
+        f"({cpu['gunicorn_ms_per_request']} ms a request), PostgreSQL backends "
+        f"{cpu['postgres_seconds']} s ({cpu['postgres_ms_per_request']} ms a request)"
+    )
     print(
         f"Machine load average (1 min): {machine['load_average_1m_before']} before, "
         f"{machine['load_average_1m_after']} after, on {machine['cores']} cores"
