@@ -56,6 +56,7 @@ def is_hr_or_admin(user: Any) -> bool:
 
 
 _OWN_AGENT = "_wfm_own_agent"
+_LED_TEAM_IDS = "_wfm_led_team_ids"
 _NOT_LOOKED_UP = object()
 
 
@@ -65,29 +66,33 @@ def own_agent(user: Any) -> "Agent | None":
 
     if not user.is_authenticated:
         return None
-    cached = getattr(user, _OWN_AGENT, _NOT_LOOKED_UP)
-    if cached is not _NOT_LOOKED_UP:
+    cached: Agent | None | object = getattr(user, _OWN_AGENT, _NOT_LOOKED_UP)
+    if cached is None or isinstance(cached, Agent):
         return cached
     return Agent.objects.filter(user=user).select_related("team__site").first()
 
 
-def own_agent_for_request(user: Any) -> "Agent | None":
-    """Look the agent up once per request and keep it on the request's user object, so the
-    time-zone middleware, the view, the policy checks and the menu share one query.
+def remember_for_request(user: Any) -> None:
+    """Look the user's agent and led teams up once per request and keep them on the request's
+    user object, so the time-zone middleware, the view, the policy checks and the menu share
+    one query each.
 
     Only the request pipeline calls this (staffing.middleware): that user object lives for
     one request, whereas a user object held across service calls (a task, a test) would keep
-    a stale answer, so own_agent itself never stores one.
+    a stale answer, so own_agent and led_team_ids themselves never store one.
     """
-    agent = own_agent(user)
-    if user.is_authenticated:
-        setattr(user, _OWN_AGENT, agent)
-    return agent
+    if not user.is_authenticated:
+        return
+    setattr(user, _OWN_AGENT, own_agent(user))
+    setattr(user, _LED_TEAM_IDS, tuple(led_team_ids(user)))
 
 
 def led_team_ids(user: Any) -> list[int]:
     if not is_team_lead(user):
         return []
+    cached = getattr(user, _LED_TEAM_IDS, None)
+    if cached is not None:
+        return list(cached)
     return list(user.led_teams.values_list("id", flat=True))
 
 

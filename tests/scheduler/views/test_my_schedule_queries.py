@@ -1,5 +1,6 @@
 """The agent's schedule page reads a small fixed number of queries (it is the page agents open
-most; benchmarks/load_test.py measures it under load), and the agent record is read once."""
+most; benchmarks/load_test.py measures it under load): the agent record and a lead's teams are
+read once per request, and never kept beyond it."""
 
 import pytest
 from django.db import connection
@@ -63,8 +64,27 @@ def test_the_request_lookup_is_reused_and_a_plain_lookup_is_never_kept(
     # when: HR makes them an agent
     AgentFactory(team=center.agents[0].team, employee_number="HZLATE", user=user)
     # then: a plain lookup asks again, and the request pipeline's lookup is then reused
-    agent = policy.own_agent_for_request(user)
-    assert isinstance(agent, Agent)
+    assert policy.own_agent(user) is not None
+    policy.remember_for_request(user)
     with django_assert_num_queries(0):
-        assert policy.own_agent(user) is agent
+        agent = policy.own_agent(user)
+        assert isinstance(agent, Agent)
         assert agent.team.site.time_zone == center.unit.site.time_zone
+
+
+def test_the_board_reads_the_leads_teams_once(center):
+    # given: the published week and its team lead
+    roster = publish_week(center)
+    client = Client()
+    client.force_login(center.lead)
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/scheduler/rosters/{roster.pk}/")
+    # then
+    assert response.status_code == 200
+    led_teams = [
+        item["sql"]
+        for item in captured.captured_queries
+        if 'FROM "staffing_team" INNER JOIN "staffing_team_team_leads"' in item["sql"]
+    ]
+    assert len(led_teams) == 1
