@@ -27,7 +27,10 @@ Steps:
 Prints per endpoint: requests, errors, p50/p95/p99/max latency (client side: request sent to
 body read) and throughput; then the overall error count and the machine's load average.
 An error is a transport failure, a status other than 200, or a body that is not the page or
-data asked for (a login page instead of a schedule, an empty assignment list).
+data asked for (a login page instead of a schedule, an empty assignment list); errors of the
+logins and of the warm-up count too. Also prints the CPU the gunicorn workers and this
+database's PostgreSQL backends spent per request: unlike latency, that depends much less on what
+else the machine runs.
 Exit status 0 when the targets hold (p95 <= 50 ms for both agent schedule endpoints, 0 errors),
 1 when they do not, 2 when the set-up fails.
 """
@@ -369,10 +372,11 @@ async def _run(
         stop = record_from + args.duration
         rng = random.Random(args.seed)
         cpu = ServerCpu(server_pid, args.database_url)
+        warmup = Endpoint()  # answers before recording starts: timings dropped, errors kept
         loop.call_at(record_from, cpu.start)
         await asyncio.gather(
             *(
-                _user_loop(session, visitor, endpoints, args, record_from, stop, rng)
+                _user_loop(session, visitor, endpoints, args, record_from, stop, rng, warmup)
                 for session, visitor in zip(sessions, visitors, strict=True)
             )
         )
@@ -392,7 +396,9 @@ async def _run(
         "endpoints": {
             name: _summary(endpoint, args.duration) for name, endpoint in endpoints.items()
         },
-        "errors": login.errors + sum(e.errors for e in endpoints.values()),
+        "warmup_errors": warmup.errors,
+        "warmup_error_samples": warmup.error_samples,
+        "errors": login.errors + warmup.errors + sum(e.errors for e in endpoints.values()),
         "server_cpu": cpu.summary(sum(len(e.latencies_ms) + e.errors for e in endpoints.values())),
     }
 
@@ -505,6 +511,7 @@ async def _user_loop(
     record_from: float,
     stop: float,
     rng: random.Random,
+    warmup: Endpoint,
 ) -> None:
     import aiohttp
 
@@ -515,7 +522,7 @@ async def _user_loop(
         name, path = visitor.requests[turn % len(visitor.requests)]
         turn += 1
         recorded = loop.time() >= record_from
-        endpoint = endpoints[name] if recorded else Endpoint()
+        endpoint = endpoints[name] if recorded else warmup
         started = time.perf_counter()
         try:
             async with session.get(path, allow_redirects=False) as response:
@@ -623,10 +630,12 @@ def _print_report(args: argparse.Namespace, report: dict[str, Any]) -> None:
         for sample in row["error_samples"]:
             print(f"    e.g. {sample}")
     print(
-        f"{'all':<22}{total:>9}{report['errors'] - login['errors']:>8}"
+        f"{'all':<22}{total:>9}{sum(r['errors'] for r in report['endpoints'].values()):>8}"
         f"{'':>36}{round(total / model['duration_seconds'], 1):>8}"
     )
-    print(f"Errors in all (logins included): {report['errors']}")
+    if report["warmup_errors"]:
+        print(f"Warm-up errors: {report['warmup_errors']} {report['warmup_error_samples']}")
+    print(f"Errors in all (logins and warm-up included): {report['errors']}")
     cpu = report["server_cpu"]
     print(
         f"Server CPU while recorded: gunicorn workers {cpu['gunicorn_seconds']} s "
