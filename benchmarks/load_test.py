@@ -354,11 +354,13 @@ async def _run(
         logins_started = time.perf_counter()
         gate = asyncio.Semaphore(4)  # password hashing is deliberately slow: do not queue 50
 
-        async def log_in(session: aiohttp.ClientSession, visitor: Visitor) -> None:
+        async def log_in(session: aiohttp.ClientSession, visitor: Visitor) -> bool:
             async with gate:
-                await _log_in(session, base, visitor.username, DEMO_PASSWORD, login)
+                return await _log_in(session, base, visitor.username, DEMO_PASSWORD, login)
 
-        await asyncio.gather(*(log_in(s, v) for s, v in zip(sessions, visitors, strict=True)))
+        signed_in = await asyncio.gather(
+            *(log_in(s, v) for s, v in zip(sessions, visitors, strict=True))
+        )
         login_seconds = time.perf_counter() - logins_started
         if login.errors == len(visitors):
             raise SetupError(f"no user could log in: {login.error_samples}")
@@ -377,7 +379,8 @@ async def _run(
         await asyncio.gather(
             *(
                 _user_loop(session, visitor, endpoints, args, record_from, stop, rng, warmup)
-                for session, visitor in zip(sessions, visitors, strict=True)
+                for session, visitor, ok in zip(sessions, visitors, signed_in, strict=True)
+                if ok  # a failed login is an error already; its 302s would only repeat it
             )
         )
         cpu.stop()
@@ -475,16 +478,18 @@ def _cpu_seconds(pids: list[int]) -> dict[int, float]:
     return seconds
 
 
-async def _log_in(session: Any, base: str, username: str, password: str, login: Endpoint) -> None:
+async def _log_in(session: Any, base: str, username: str, password: str, login: Endpoint) -> bool:
     import aiohttp
 
+    # Password hashing (Argon2) is slow on purpose, and slower on a busy machine.
+    patient = aiohttp.ClientTimeout(total=90)
     try:
-        async with session.get("/accounts/login/") as response:
+        async with session.get("/accounts/login/", timeout=patient) as response:
             page = await response.text()
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         if response.status != 200 or match is None:
             login.error(f"{username}: login form status {response.status}")
-            return
+            return False
         async with session.post(
             "/accounts/login/",
             data={
@@ -494,13 +499,17 @@ async def _log_in(session: Any, base: str, username: str, password: str, login: 
             },
             headers={"Referer": f"{base.replace('http:', 'https:')}/accounts/login/"},
             allow_redirects=False,
+            timeout=patient,
         ) as response:
             await response.read()
             signed_in = any(cookie.key == "sessionid" for cookie in session.cookie_jar)
             if response.status != 302 or not signed_in:
                 login.error(f"{username}: login answered {response.status}")
+                return False
     except (aiohttp.ClientError, TimeoutError) as error:
         login.error(f"{username}: {type(error).__name__} {error}")
+        return False
+    return True
 
 
 async def _user_loop(
