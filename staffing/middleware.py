@@ -16,7 +16,8 @@ class SiteTimeZoneMiddleware:
         zone = None
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            agent = policy.own_agent(user)
+            policy.remember_for_request(user)  # the view and the menu reuse these lookups
+            agent = policy.own_agent(user)  # with its team and site
             if agent is not None:
                 zone = agent.team.site.time_zone
             else:

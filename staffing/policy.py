@@ -55,17 +55,44 @@ def is_hr_or_admin(user: Any) -> bool:
     return bool(roles_of(user) & {Role.HR, Role.ADMIN})
 
 
+_OWN_AGENT = "_wfm_own_agent"
+_LED_TEAM_IDS = "_wfm_led_team_ids"
+_NOT_LOOKED_UP = object()
+
+
 def own_agent(user: Any) -> "Agent | None":
+    """The user's agent record (with team and site), or None for users who are not agents."""
     from .models import Agent
 
     if not user.is_authenticated:
         return None
-    return Agent.objects.filter(user=user).first()
+    cached: Agent | None | object = getattr(user, _OWN_AGENT, _NOT_LOOKED_UP)
+    if cached is None or isinstance(cached, Agent):
+        return cached
+    return Agent.objects.filter(user=user).select_related("team__site").first()
+
+
+def remember_for_request(user: Any) -> None:
+    """Look the user's agent and led teams up once per request and keep them on the request's
+    user object, so the time-zone middleware, the view, the policy checks and the menu share
+    one query each.
+
+    Only the request pipeline calls this (staffing.middleware): that user object lives for
+    one request, whereas a user object held across service calls (a task, a test) would keep
+    a stale answer, so own_agent and led_team_ids themselves never store one.
+    """
+    if not user.is_authenticated:
+        return
+    setattr(user, _OWN_AGENT, own_agent(user))
+    setattr(user, _LED_TEAM_IDS, tuple(led_team_ids(user)))
 
 
 def led_team_ids(user: Any) -> list[int]:
     if not is_team_lead(user):
         return []
+    cached = getattr(user, _LED_TEAM_IDS, None)
+    if cached is not None:
+        return list(cached)
     return list(user.led_teams.values_list("id", flat=True))
 
 

@@ -1,11 +1,16 @@
 """Production: secrets and hosts come from the environment and are required."""
 
 from .base import *  # noqa: F403
-from .base import MIDDLEWARE, env
+from .base import DATABASES, MIDDLEWARE, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+
+# A worker keeps its database connection between requests instead of starting a PostgreSQL
+# backend for each one; a connection the server dropped is noticed and replaced.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
