@@ -216,7 +216,11 @@ def leave_request_update(
     **changes: Any,
 ) -> LeaveRequest:
     """The requester changes their own pending request; every rule is checked again."""
-    request = LeaveRequest.objects.select_for_update().select_related("agent").get(pk=request.pk)
+    request = (
+        LeaveRequest.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("agent")
+        .get(pk=request.pk)
+    )
     if not policy.can_edit_leave_request(actor, request):
         if request.status != LeaveStatus.PENDING:
             raise ValidationError(
@@ -252,12 +256,20 @@ def leave_request_update(
     return request
 
 
-def _lock_pending(request: LeaveRequest, action: str) -> LeaveRequest:
-    locked = (
-        LeaveRequest.objects.select_for_update()
+def _lock_request(request: LeaveRequest) -> LeaveRequest:
+    """Lock the request's row only: a plain FOR UPDATE with select_related would also lock the
+    agent and leave type rows in the strongest mode, which blocks every insert referencing
+    them (a publish writing the agent's fairness rows) while this transaction waits for the
+    planning unit that publish holds: a deadlock. The agent is locked next, in its own mode."""
+    return (
+        LeaveRequest.objects.select_for_update(no_key=True, of=("self",))
         .select_related("agent", "leave_type")
         .get(pk=request.pk)
     )
+
+
+def _lock_pending(request: LeaveRequest, action: str) -> LeaveRequest:
+    locked = _lock_request(request)
     if locked.status != LeaveStatus.PENDING:
         raise Conflict(
             {"status": NOT_PENDING % {"action": action, "status": locked.get_status_display()}},
@@ -343,11 +355,7 @@ def leave_request_reject(*, actor: Any, request: LeaveRequest, comment: str = ""
 @transaction.atomic
 def leave_request_cancel(*, actor: Any, request: LeaveRequest, comment: str = "") -> LeaveRequest:
     """Withdraw a pending request, or cancel an approved one and give its days back."""
-    request = (
-        LeaveRequest.objects.select_for_update()
-        .select_related("agent", "leave_type")
-        .get(pk=request.pk)
-    )
+    request = _lock_request(request)
     if not policy.can_cancel_leave_request(actor, request):
         raise PermissionDenied(NOT_ALLOWED_TO_CANCEL)
     if request.status not in (LeaveStatus.PENDING, LeaveStatus.APPROVED):
