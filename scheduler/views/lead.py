@@ -25,6 +25,7 @@ from scheduler.models.rosters import Roster, RosterRun, RosterStatus, ShiftTempl
 from scheduler.models.selfservice import LeaveImpact, SwapRequest, SwapStatus
 from scheduler.selectors.roster_board import roster_board
 from scheduler.selectors.roster_service import roster_evaluate, roster_service_levels
+from scheduler.selectors.self_service import swaps_visible_to
 from scheduler.services import rosters as roster_services
 from scheduler.services import swaps
 from staffing import policy
@@ -371,7 +372,8 @@ def approval_decide(request: HttpRequest, kind: str, pk: int, decision: str) -> 
     comment = request.POST.get("comment", "")[:500]
     try:
         if kind == "swap":
-            swap = get_object_or_404(SwapRequest, pk=pk)
+            # only swaps of the lead's teams: another team's is unknown, as in the API
+            swap = get_object_or_404(swaps_visible_to(request.user), pk=pk)
             if decision == "approve":
                 swaps.swap_approve(actor=request.user, swap=swap, comment=comment)
             else:
