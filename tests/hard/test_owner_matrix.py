@@ -23,7 +23,6 @@ from rest_framework.test import APIClient
 from tests.factories import UserFactory
 from tests.scheduler.rosters.conftest import center  # noqa: F401 (fixture)
 from tests.scheduler.selfservice.conftest import publish_week
-
 from tests.security.foreign import Foreign, build_foreign
 
 pytestmark = pytest.mark.hard
