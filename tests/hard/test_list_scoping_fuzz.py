@@ -51,4 +51,4 @@ def test_sweep_of_filters_pointed_outside_the_scope(scope_world):
 
 @pytest.mark.django_db
 def test_long_fuzz_of_list_queries(scope_world):
-    fuzz_list_queries(scope_world, examples=400)
+    fuzz_list_queries(scope_world, examples=250)
