@@ -1,10 +1,11 @@
 from django.urls import include, path
-from rest_framework.authtoken.views import obtain_auth_token
+
+from staffing.api.views import LockoutAwareObtainAuthToken
 
 app_name = "api"
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("auth/token/", LockoutAwareObtainAuthToken.as_view(), name="auth-token"),
     path("staffing/", include(("staffing.api.urls", "staffing"))),
     path("scheduler/", include(("scheduler.api.urls", "scheduler"))),
     path("rosters/", include(("scheduler.api.roster_urls", "rosters"))),

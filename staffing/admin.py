@@ -181,9 +181,17 @@ class LeaveRequestAdmin(HistoryPolicyAdmin):
     list_filter = ["status", "leave_type"]
     raw_id_fields = ["agent"]
     readonly_fields = ["status", "days", "decided_by", "decided_at", "created_by"]
+    #: Private to HR and the requester (staffing.policy.can_view_leave_note).
+    private_fields = ["reason_category", "note", "document"]
 
     def has_add_permission(self, request: Any) -> bool:
         return False
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+    def get_exclude(self, request: Any, obj: Any = None) -> list[str]:
+        excluded = list(super().get_exclude(request, obj) or [])
+        if obj is None or not policy.can_view_leave_note(request.user, obj):
+            excluded += self.private_fields
+        return excluded

@@ -182,7 +182,8 @@ def can_cancel_leave_request(user: Any, request: "LeaveRequest") -> bool:
 
 
 def can_view_leave_note(user: Any, request: "LeaveRequest") -> bool:
-    """Leave notes are private to HR and the requester, not to team leads or admins."""
+    """A leave request's note, reason and document are private to HR and the requester, not
+    to team leads or admins: they often say why (an illness, a treatment, a family matter)."""
     return is_hr(user) or request.agent.user_id == user.pk
 
 

@@ -1,3 +1,6 @@
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from scheduler.models.rosters import (
@@ -8,6 +11,9 @@ from scheduler.models.rosters import (
     ShiftTemplate,
 )
 from staffing.models import Agent
+
+TEAM_ON_ANOTHER_SITE = _("A planning unit's teams must belong to its site.")
+QUEUE_ON_ANOTHER_SITE = _("A planning unit's queues must belong to its site.")
 
 
 class PlanningUnitSerializer(serializers.ModelSerializer):
@@ -26,6 +32,17 @@ class PlanningUnitSerializer(serializers.ModelSerializer):
             "supervisor_coverage",
             "notice_hours",
         ]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """A unit plans its site's teams and queues: moving it (or naming a team or queue of
+        another site) would mix time zones, shift templates and policies."""
+        unit = self.instance
+        site = attrs.get("site", unit.site if unit else None)
+        for field, message in (("teams", TEAM_ON_ANOTHER_SITE), ("queues", QUEUE_ON_ANOTHER_SITE)):
+            members = attrs.get(field, list(getattr(unit, field).all()) if unit else [])
+            if site is not None and any(member.site_id != site.pk for member in members):
+                raise serializers.ValidationError({field: [message]})
+        return attrs
 
 
 class ShiftTemplateSerializer(serializers.ModelSerializer):

@@ -25,7 +25,11 @@ from scheduler.models.selfservice import (
     SwapStatus,
 )
 from scheduler.selectors.my_schedule import agent_schedule, month_grid, next_shift
-from scheduler.selectors.self_service import open_shifts_eligible, swap_candidates
+from scheduler.selectors.self_service import (
+    open_shifts_eligible,
+    open_shifts_visible_to,
+    swap_candidates,
+)
 from scheduler.services import calendar, notifications, open_shifts, swaps
 from scheduler.services.leave_staffing import leave_staffing_effect
 from staffing import policy
@@ -272,7 +276,8 @@ def my_open_shifts(request: HttpRequest) -> HttpResponse:
 @require_POST
 def open_shift_claim(request: HttpRequest, pk: int) -> HttpResponse:
     _agent(request)
-    board = get_object_or_404(OpenShift, pk=pk)
+    # another unit's board is unknown here, as in the API: its existence is not revealed
+    board = get_object_or_404(open_shifts_visible_to(request.user), pk=pk)
     try:
         open_shifts.open_shift_claim(actor=request.user, board=board)
     except (ValidationError, PermissionDenied) as error:

@@ -25,6 +25,7 @@ from scheduler.models.rosters import Roster, RosterRun, RosterStatus, ShiftTempl
 from scheduler.models.selfservice import LeaveImpact, SwapRequest, SwapStatus
 from scheduler.selectors.roster_board import roster_board, roster_cell_version
 from scheduler.selectors.roster_service import roster_evaluate, roster_service_levels
+from scheduler.selectors.self_service import swaps_visible_to
 from scheduler.services import rosters as roster_services
 from scheduler.services import swaps
 from staffing import policy
@@ -390,11 +391,14 @@ def approval_decide(request: HttpRequest, kind: str, pk: int, decision: str) -> 
     comment = request.POST.get("comment", "")[:500]
     submitted = request.POST.get("version")
     try:
-        # the request is locked first (the services' lock order) and its version compared with
-        # the one the page showed in the same transaction: a request changed since is not decided
+        # the request is locked first (the services' lock order; its row only, as the services
+        # do) and its version compared with the one the page showed in the same transaction: a
+        # request changed since is not decided
         with transaction.atomic():
             if kind == "swap":
-                swap = get_object_or_404(SwapRequest.objects.select_for_update(), pk=pk)
+                # only swaps of the lead's teams: another team's is unknown, as in the API
+                visible = get_object_or_404(swaps_visible_to(request.user), pk=pk)
+                swap = SwapRequest.objects.select_for_update(no_key=True).get(pk=visible.pk)
                 if not submitted or submitted != record_version(swap):
                     raise ValidationError(STALE_RECORD)
                 if decision == "approve":
@@ -402,9 +406,8 @@ def approval_decide(request: HttpRequest, kind: str, pk: int, decision: str) -> 
                 else:
                     swaps.swap_reject(actor=request.user, swap=swap, comment=comment)
             else:
-                leave = get_object_or_404(
-                    policy.leave_requests_visible_to(request.user).select_for_update(), pk=pk
-                )
+                visible = get_object_or_404(policy.leave_requests_visible_to(request.user), pk=pk)
+                leave = LeaveRequest.objects.select_for_update(no_key=True).get(pk=visible.pk)
                 if not submitted or submitted != record_version(leave):
                     raise ValidationError(STALE_RECORD)
                 if decision == "approve":

@@ -322,6 +322,7 @@ class LeaveRequestSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is None or not policy.can_view_leave_note(request.user, instance):
             data.pop("note", None)
+            data.pop("reason_category", None)
             data.pop("document", None)
         return data
 

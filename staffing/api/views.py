@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -405,3 +406,20 @@ class MeView(APIView):
             "led_teams": policy.led_team_ids(request.user),
         }
         return Response(s.MeSerializer(data).data)
+
+
+LOCKED_OUT = _("Too many failed logins: this account is locked for a while. Try again later.")
+
+
+class LockoutAwareObtainAuthToken(ObtainAuthToken):
+    """A token for a username and password. While django-axes has locked the username out
+    (too many failures), the answer is 429 like the login page's, not a plain 400 "wrong
+    password": axes refuses inside ``authenticate`` and only marks the request."""
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            if getattr(request, "axes_locked_out", False):
+                return Response({"detail": LOCKED_OUT}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+            raise

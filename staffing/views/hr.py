@@ -231,6 +231,11 @@ def leave_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "balance": balances.get(leave.pk),
             "impact": impacts.get(leave.pk),
             "note": leave.note if policy.can_view_leave_note(user, leave) else None,
+            "reason": (
+                leave.get_reason_category_display()
+                if policy.can_view_leave_note(user, leave)
+                else None
+            ),
             "can_decide": can_decide,
             "form": form,
             "version": record_version(leave),

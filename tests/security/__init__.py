@@ -1,0 +1,1 @@
+"""Security checks: authorization matrices, scoping, mass assignment, privacy and sessions."""
