@@ -18,7 +18,7 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import Direction, OpenApiParameter
 from rest_framework import serializers
 
 from staffing.idempotency import KEY_PATTERN
@@ -91,7 +91,7 @@ class ErrorDocumentingAutoSchema(AutoSchema):
         self.registry.register_on_missing(component)
         return component.ref
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         detail = self._error("ErrorDetail", ERROR_DETAIL)
         fields = self._error("ValidationErrors", VALIDATION_ERRORS)
