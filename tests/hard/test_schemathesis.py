@@ -34,7 +34,9 @@ from hypothesis import HealthCheck, Phase
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
+from schemathesis.generation.feedback import FeedbackSources
 from schemathesis.generation.stateful import run_state_machine_as_test
+from schemathesis.resources import record_interaction
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -59,7 +61,7 @@ ROLES = os.environ.get("SCHEMATHESIS_ROLES", "agent,team_lead,hr,admin").split("
 # Examples per operation and generation mode (positive, negative); scenarios and steps of the
 # stateful phase. Tuned so the whole file stays within its budget on 2 cores.
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "3"))
-SCENARIOS = int(os.environ.get("SCHEMATHESIS_SCENARIOS", "25"))
+SCENARIOS = int(os.environ.get("SCHEMATHESIS_SCENARIOS", "20"))
 STEPS = int(os.environ.get("SCHEMATHESIS_STEPS", "6"))
 CHECKS = [
     not_a_server_error,
@@ -79,6 +81,7 @@ class Tally:
     headers: dict[str, str]
     operations: int = 0
     calls: int = 0
+    statuses: Counter = field(default_factory=Counter)
     stateful_calls: int = 0
     scenarios: int = 0
     restarts: int = 0
@@ -88,6 +91,7 @@ class Tally:
 
     def record(self, case: Any, response: Any) -> None:
         self.calls += 1
+        self.statuses[f"{response.status_code // 100}xx"] += 1
         try:
             case.validate_response(response, checks=CHECKS, headers=self.headers)
         except FailureGroup as group:
@@ -105,7 +109,8 @@ class Tally:
             f"{self.role:>9}: operations={self.operations} calls={self.calls} "
             f"(stateful {self.stateful_calls} in {self.scenarios} scenarios, "
             f"{self.restarts} restarts) server_errors={sum(self.server_errors.values())} "
-            f"schema_violations={sum(self.violations.values())}"
+            f"schema_violations={sum(self.violations.values())} "
+            f"[{' '.join(f'{k}={v}' for k, v in sorted(self.statuses.items()))}]"
         )
 
     def report(self) -> list[str]:
@@ -130,19 +135,28 @@ def _settings(**extra: Any) -> hypothesis.settings:
 
 def run_stateless(schema: Any, tallies: list[Tally]) -> None:
     """Every operation, positive then negative data; each generated request is sent once per
-    role (generating is the slow part, and the roles should meet the same requests)."""
-    for result in schema.get_all_operations():
-        operation = result.ok()
+    role (generating is the slow part, and the roles should meet the same requests).
+
+    Producers run before consumers (schemathesis's layers: lists and creates first), and the
+    ids they answer feed the later operations' paths and bodies (its extra data source), so
+    requests name records that exist instead of random ids only."""
+    source = schema.create_extra_data_source()
+    feedback = FeedbackSources(extra_data_source=source)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    for operation in (op for layer in schema.get_operation_layers(operations) for op in layer):
         for tally in tallies:
             tally.operations += 1
         for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
 
             @hypothesis.seed(SEED)
             @_settings(max_examples=EXAMPLES)
-            @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
+            @hypothesis.given(case=operation.as_strategy(generation_mode=mode, feedback=feedback))
             def exercise(case: Any) -> None:
                 for tally in tallies:
-                    tally.record(case, case.call(headers=tally.headers))
+                    response = case.call(headers=tally.headers)
+                    tally.record(case, response)
+                    if source is not None:
+                        record_interaction(source, case, response)
 
             try:
                 exercise()
@@ -274,7 +288,10 @@ def test_schemathesis_per_role(
         with capsys.disabled():
             print(f"\n{tally.line()} stateful {time.monotonic() - started:.0f} s", end="")
     with capsys.disabled():
-        print(f"\nstateless phase, all roles: {stateless_seconds:.0f} s")
+        print(
+            f"\nstateless phase, all roles: {stateless_seconds:.0f} s; links inferred: "
+            f"{schema.statistic.transitions.total}; test process CPU: {time.process_time():.0f} s"
+        )
 
     # then no server error and no answer the schema does not describe
     problems = [line for tally in tallies for line in tally.report()]
