@@ -1,5 +1,5 @@
-"""A published roster stays readable after one of its shift templates is deactivated (found by
-schemathesis: the coverage of such a roster answered 500)."""
+"""Shift templates the roster engine can always read (both found by schemathesis: the coverage of
+a roster answered 500 after a template it used was deactivated, or moved off the planning grid)."""
 
 from django.urls import reverse
 
@@ -25,3 +25,20 @@ def test_coverage_of_a_roster_using_a_deactivated_template(center: Center) -> No
     assert sum(1 for item in solution.assignments if item.template_id == "late") == late_shifts
     assert response.status_code == 200, response.content
     assert response.json()["coverage"]
+
+
+def test_a_template_off_the_planning_grid_is_refused_naming_the_field(center: Center) -> None:
+    # given the Hangzhou site, planned in 30-minute intervals, and its late template
+    late = ShiftTemplate.objects.get(site=center.unit.site, code="late")
+    url = reverse("api:rosters:shift-template-detail", args=[late.pk])
+    client = client_for(center.hr)  # HR and admins write configuration
+
+    # when it is moved to 14:07, and its break to 45 minutes
+    response = client.patch(url, {"start_time": "14:07:00", "break_minutes": 45}, format="json")
+
+    # then both fields are refused with the reason, and the roster engine keeps working
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == {"start_time", "break_minutes"}
+    assert "30-minute" in response.json()["start_time"][0]
+    late.refresh_from_db()
+    assert late.start_time.minute == 0
