@@ -9,7 +9,9 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, OperationalError
 from django.db.models import ProtectedError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -20,6 +22,7 @@ from scheduler.services.errors import Conflict
 CONCURRENT_CHANGE = _(
     "This conflicts with a change made at the same moment by someone else: reload and try again."
 )
+NOT_FOUND = _("Not found.")
 OVERLAPPING_SHIFT = _("The agent would hold two overlapping shifts.")
 # PostgreSQL: deadlock_detected, serialization_failure, lock_not_available
 RETRYABLE_SQLSTATES = {"40P01", "40001", "55P03"}
@@ -59,3 +62,11 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             status=status.HTTP_409_CONFLICT,
         )
     return drf_exception_handler(exc, context)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A URL no route matches (an id with a dot, a mistyped path): JSON under /api/, as every
+    other API answer is, and the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NOT_FOUND)}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -10,7 +10,7 @@ import datetime
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, Sum
@@ -465,5 +465,19 @@ def solution_from_rows(period: PeriodProblem, rows: list[Assignment]) -> solver.
     from scheduler.solver.solution import Figures
     from scheduler.solver.solve import finish
 
+    # A stored shift keeps the template it was given, even one deactivated (or recoded) since:
+    # the engine must still know it to read the shift, though it plans no new ones with it.
+    known = {template.id for template in period.problem.templates}
+    retired = {
+        row.template.code: row.template
+        for row in rows
+        if row.template is not None and row.template.code not in known
+    }
+    problem = period.problem
+    if retired:
+        problem = replace(
+            problem,
+            templates=problem.templates + tuple(_solver_template(t) for t in retired.values()),
+        )
     # Allocation, coverage and penalties are recomputed by the engine from the shifts alone.
-    return finish(period.problem, solver.SolveStatus.FEASIBLE, items, Figures(mode="stored"))
+    return finish(problem, solver.SolveStatus.FEASIBLE, items, Figures(mode="stored"))

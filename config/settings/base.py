@@ -131,7 +131,8 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "staffing.api.locking.LockingAutoSchema",
+    # documents the refusals, Idempotency-Key, and (through LockingAutoSchema) If-Match/ETag
+    "DEFAULT_SCHEMA_CLASS": "config.api_schema.ErrorDocumentingAutoSchema",
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
 }
 

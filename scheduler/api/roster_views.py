@@ -190,7 +190,7 @@ class RosterViewSet(
         responses=s.DiffRowSerializer(many=True),
         parameters=[OpenApiParameter("against", int, required=False)],
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def diff(self, request: Request, pk: str | None = None) -> Response:
         """Changes from another version (by default the one this was based on)."""
         roster = self._planner_roster()

@@ -11,7 +11,12 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -86,7 +91,7 @@ class SwapViewSet(
         responses=s.SwapCandidateSerializer(many=True),
         parameters=[OpenApiParameter("shift", int, required=True)],
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def candidates(self, request: Request) -> Response:
         """For one of your published shifts: the colleagues and shifts a swap or give-away
         with would pass every check."""
@@ -206,7 +211,7 @@ class OpenShiftViewSet(
         )
 
     @extend_schema(responses=s.EligibleOpenShiftSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def eligible(self, request: Request) -> Response:
         """Open shifts you may claim now (skills, rules and hours checked)."""
         agent = _own_agent(request)
@@ -298,6 +303,13 @@ class CalendarDownloadView(APIView):
         return response
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("unread", bool, description=_("Only the unread ones (1 or true)."))
+        ]
+    )
+)
 class NotificationViewSet(
     OptimisticLockingMixin,
     mixins.ListModelMixin,

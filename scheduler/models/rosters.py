@@ -106,6 +106,27 @@ class ShiftTemplate(models.Model):
             )
         if self.span_minutes > 16 * 60:
             raise ValidationError({"paid_minutes": _("A shift cannot span more than 16 hours.")})
+        if self.site_id is not None and self.start_time is not None:
+            # the engine plans in the site's intervals: a shift that starts, or whose break or
+            # length ends, between two of them cannot be planned or even read back
+            self._check_aligned(self.site.planning_interval_minutes)
+
+    def _check_aligned(self, interval: int) -> None:
+        start = self.start_time
+        errors = {}
+        if start.second or start.microsecond or (start.hour * 60 + start.minute) % interval:
+            errors["start_time"] = _("Start on the site's %(minutes)s-minute planning grid.")
+        if self.break_minutes % interval:
+            errors["break_minutes"] = _("Make the break a multiple of %(minutes)s minutes.")
+        if self.paid_minutes % interval:
+            errors["paid_minutes"] = _("Make the paid length a multiple of %(minutes)s minutes.")
+        if errors:
+            raise ValidationError(
+                {
+                    field: ValidationError(message, params={"minutes": interval})
+                    for field, message in errors.items()
+                }
+            )
 
 
 class RosterStatus(models.TextChoices):

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -374,7 +374,13 @@ class LeaveLedgerViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
 class LeaveBalanceView(APIView):
     """Balance, pending and available days per type for one agent (yours by default)."""
 
-    @extend_schema(responses=s.LeaveBalanceSerializer(many=True))
+    @extend_schema(
+        responses=s.LeaveBalanceSerializer(many=True),
+        parameters=[
+            OpenApiParameter("agent", int, description=_("The agent (default: yours).")),
+            OpenApiParameter("year", int, description=_("The year (default: this year).")),
+        ],
+    )
     def get(self, request: Request) -> Response:
         agent_id = request.query_params.get("agent")
         year_text = request.query_params.get("year") or str(timezone.localdate().year)
