@@ -6,6 +6,7 @@ from django.urls import reverse
 from scheduler.models.rosters import ShiftTemplate
 from scheduler.selectors.roster_service import roster_evaluate
 from tests.conftest import client_for
+from tests.etag import patch_fresh
 from tests.scheduler.rosters.conftest import Center
 from tests.scheduler.selfservice.conftest import publish_week
 
@@ -34,7 +35,7 @@ def test_a_template_off_the_planning_grid_is_refused_naming_the_field(center: Ce
     client = client_for(center.hr)  # HR and admins write configuration
 
     # when it is moved to 14:07, and its break to 45 minutes
-    response = client.patch(url, {"start_time": "14:07:00", "break_minutes": 45}, format="json")
+    response = patch_fresh(client, url, {"start_time": "14:07:00", "break_minutes": 45}, format="json")
 
     # then both fields are refused with the reason, and the roster engine keeps working
     assert response.status_code == 400, response.content
