@@ -35,7 +35,8 @@ def test_a_template_off_the_planning_grid_is_refused_naming_the_field(center: Ce
     client = client_for(center.hr)  # HR and admins write configuration
 
     # when it is moved to 14:07, and its break to 45 minutes
-    response = patch_fresh(client, url, {"start_time": "14:07:00", "break_minutes": 45}, format="json")
+    moved = {"start_time": "14:07:00", "break_minutes": 45}
+    response = patch_fresh(client, url, moved, format="json")
 
     # then both fields are refused with the reason, and the roster engine keeps working
     assert response.status_code == 400, response.content
