@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from tests.etag import patch_fresh, put_fresh
 from tests.factories import UserFactory
 from tests.scheduler.rosters.conftest import center  # noqa: F401 (fixture)
 from tests.scheduler.selfservice.conftest import publish_week
@@ -59,6 +60,10 @@ def api(name: str, method: str, *args: Callable[[Foreign], Any], body: Any = Non
         data = body(f) if callable(body) else body
         if method == "get":
             return client.get(url, data or {})
+        if method in ("put", "patch"):
+            # edits name the version read first (If-Match), as every client must
+            fresh = put_fresh if method == "put" else patch_fresh
+            return fresh(client, url, data or {}, format="json")
         return getattr(client, method)(url, data or {}, format="json")
 
     return call

@@ -97,11 +97,17 @@ def private_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateR
 
 
 @pytest.fixture
-def celery_on(private_redis: PrivateRedis, transactional_db: Any, settings: Any) -> Iterator[str]:
+def celery_on(
+    private_redis: PrivateRedis, transactional_db: Any, settings: Any, monkeypatch: Any
+) -> Iterator[str]:
     """Send tasks to the private broker, on a queue of this test's own; yields the queue."""
     if connection.vendor != "postgresql":
         _needed("PostgreSQL (DATABASE_URL): the workers must see the test database")
     from config.celery_app import app
+
+    # Celery prefers these variables to its configuration (CI sets CELERY_BROKER_URL)
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    monkeypatch.delenv("CELERY_BROKER_WRITE_URL", raising=False)
 
     queue = f"solver-hard-{uuid.uuid4().hex[:8]}"
     settings.SOLVER_QUEUE = queue
