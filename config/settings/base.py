@@ -192,8 +192,11 @@ SOLVER_PROGRESS_SECONDS = env.float("SOLVER_PROGRESS_SECONDS", default=2.0)
 
 # A task whose worker died unacknowledged goes back to the queue after this many seconds
 # (Redis); longer than the longest solve, or a slow solve would be started twice.
+# A worker looks for such tasks every interval x throttle seconds (kombu's Redis transport).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600),
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
 }
 # A solve task's soft time limit is the run's solver limit plus this grace (reading the inputs,
 # writing the draft); past it the run fails and writes nothing. The hard limit, this much later,

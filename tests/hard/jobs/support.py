@@ -155,6 +155,9 @@ class Worker:
             CELERY_BROKER_URL=broker,
             SOLVER_QUEUE=queue,
             CELERY_VISIBILITY_TIMEOUT="4",
+            # look for the unacknowledged tasks of a killed worker every second, not every 100 s
+            CELERY_UNACKED_RESTORE_INTERVAL="1",
+            CELERY_UNACKED_RESTORE_THROTTLE="1",
             SOLVER_WORKERS="1",
             SOLVER_PROGRESS_SECONDS="1",
         )
