@@ -12,8 +12,9 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -241,7 +242,9 @@ def clock_at(moment: datetime.datetime) -> Iterator[None]:
 @pytest.mark.django_db
 def test_an_idle_session_expires_and_activity_keeps_it_alive(client, agent_with_password):
     age = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # idle, not absolute, timeout
+    # idle, not absolute, timeout: the activity middleware renews a session in use
+    assert "staffing.middleware.SessionActivityMiddleware" in settings.MIDDLEWARE
+    assert settings.SESSION_ACTIVITY_REFRESH_SECONDS < 0.1 * settings.SESSION_COOKIE_AGE
     start = timezone.now()
     with clock_at(start):
         log_in(client, "agent")
@@ -254,3 +257,24 @@ def test_an_idle_session_expires_and_activity_keeps_it_alive(client, agent_with_
         response = client.get(reverse("scheduler:my-schedule"))
     # then the session is refused
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_session_in_use_is_renewed_at_most_once_per_refresh_period(client, agent_with_password):
+    # given a signed-in agent
+    start = timezone.now()
+    with clock_at(start):
+        log_in(client, "agent")
+    refresh = datetime.timedelta(seconds=settings.SESSION_ACTIVITY_REFRESH_SECONDS)
+
+    def session_writes(moment: datetime.datetime) -> int:
+        with clock_at(moment), CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("scheduler:my-schedule")).status_code == 200
+        return sum('UPDATE "django_session"' in q["sql"] for q in queries.captured_queries)
+
+    # when the agent reads their schedule again and again within the period
+    # then the session is not written on each request; past the period it is, once
+    assert session_writes(start + refresh / 2) == 0  # the login stamped it
+    assert session_writes(start + refresh / 2 + datetime.timedelta(seconds=1)) == 0
+    assert session_writes(start + refresh * 3) == 1
+    assert session_writes(start + refresh * 3 + datetime.timedelta(seconds=1)) == 0
