@@ -40,15 +40,16 @@ checks: install
 	DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-secret-key-value-0123456789 DJANGO_ALLOWED_HOSTS=wfm.example.com \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
+PYTEST_WORKERS ?= 2
 pytest: install
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n 2 -q
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n $(PYTEST_WORKERS) -q
 
 test: lint typecheck checks pytest
 
 # The hardening checks (races on PostgreSQL, real Celery workers on Redis, fuzzing, schemathesis):
 # slower, and they need DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis); .ci/run runs them.
 check-hard: install
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -q -m hard -p no:cacheprovider
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -q -m hard -p no:cacheprovider --durations=10
 
 # Known vulnerabilities in the pinned versions (needs the PyPI JSON API or OSV over the network).
 audit: install

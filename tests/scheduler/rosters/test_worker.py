@@ -60,6 +60,9 @@ class Worker:
             CELERY_BROKER_URL=broker,
             SOLVER_QUEUE=queue,
             CELERY_VISIBILITY_TIMEOUT="6",
+            # look for a killed worker's unacknowledged task every second, not every 100 s
+            CELERY_UNACKED_RESTORE_INTERVAL="1",
+            CELERY_UNACKED_RESTORE_THROTTLE="1",
             SOLVER_WORKERS="1",
             SOLVER_PROGRESS_SECONDS="1",
             SOLVER_FAULT_DELAY_SECONDS=str(delay_seconds),
