@@ -7,9 +7,6 @@ covered in-process by test_lifecycle.py.
 
 import datetime
 import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -20,6 +17,7 @@ from django.db import connection, transaction
 
 from scheduler.models.rosters import Roster, RosterRun, RosterStatus, RunStatus
 from scheduler.services import rosters as svc
+from tests.hard.jobs.support import Worker
 
 ROOT = Path(__file__).resolve().parents[3]
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -51,67 +49,6 @@ def real_celery(broker, settings):
     app.conf.update(task_always_eager=True)
 
 
-class Worker:
-    def __init__(self, broker: str, queue: str, *, delay_seconds: float = 0) -> None:
-        env = dict(os.environ)
-        env.update(
-            DJANGO_SETTINGS_MODULE="config.settings.test",
-            DATABASE_URL=_database_url(),
-            CELERY_BROKER_URL=broker,
-            SOLVER_QUEUE=queue,
-            CELERY_VISIBILITY_TIMEOUT="6",
-            # look for a killed worker's unacknowledged task every second, not every 100 s
-            CELERY_UNACKED_RESTORE_INTERVAL="1",
-            CELERY_UNACKED_RESTORE_THROTTLE="1",
-            SOLVER_WORKERS="1",
-            SOLVER_PROGRESS_SECONDS="1",
-            SOLVER_FAULT_DELAY_SECONDS=str(delay_seconds),
-        )
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config.worker_app",
-                "worker",
-                "--pool=solo",
-                "-Q",
-                queue,
-                "-l",
-                "warning",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-def _database_url() -> str:
-    data = connection.settings_dict
-    user = data.get("USER") or "postgres"
-    host = data.get("HOST") or "127.0.0.1"
-    port = data.get("PORT") or 5432
-    return f"postgres://{user}@{host}:{port}/{data['NAME']}"
-
-
 def wait_for(predicate, timeout: float, what: str):  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -126,8 +63,8 @@ def run_status(run_id: int) -> str:
     return RosterRun.objects.values_list("status", flat=True).get(pk=run_id)
 
 
-def test_request_becomes_a_published_roster_on_a_real_worker(center, broker, real_celery):
-    worker = Worker(broker, real_celery)
+def test_request_becomes_a_published_roster_on_a_real_worker(center, broker, real_celery, tmp_path):
+    worker = Worker(broker, real_celery, tmp_path)
     try:
         with transaction.atomic():
             run = svc.roster_run_request(
@@ -143,7 +80,7 @@ def test_request_becomes_a_published_roster_on_a_real_worker(center, broker, rea
 
 
 def test_killed_worker_leaves_live_version_and_redelivery_writes_once(
-    center, broker, real_celery, django_capture_on_commit_callbacks, settings
+    center, broker, real_celery, django_capture_on_commit_callbacks, settings, tmp_path
 ):
     # given a published first version, solved in-process
     settings.CELERY_TASK_ALWAYS_EAGER = True
@@ -159,7 +96,7 @@ def test_killed_worker_leaves_live_version_and_redelivery_writes_once(
     app.conf.task_always_eager = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
     # when a worker takes the next solve and is killed before it could write
-    worker = Worker(broker, real_celery, delay_seconds=30)
+    worker = Worker(broker, real_celery, tmp_path, SOLVER_FAULT_DELAY_SECONDS=30)
     try:
         with transaction.atomic():
             run = svc.roster_run_request(
@@ -172,7 +109,7 @@ def test_killed_worker_leaves_live_version_and_redelivery_writes_once(
         assert Roster.objects.get(pk=first.pk).status == RosterStatus.PUBLISHED
         assert not Roster.objects.filter(status=RosterStatus.DRAFT).exists()
         # and a new worker gets the redelivered task and writes exactly one new version
-        worker = Worker(broker, real_celery)
+        worker = Worker(broker, real_celery, tmp_path)
         wait_for(lambda: run_status(run.pk) == RunStatus.SUCCEEDED, 150, "the redelivered solve")
         run.refresh_from_db()
         assert run.attempts == 2
@@ -185,7 +122,7 @@ def test_killed_worker_leaves_live_version_and_redelivery_writes_once(
 
 
 def test_nightly_enqueued_five_times_solves_each_unit_period_once(
-    center, broker, real_celery, django_capture_on_commit_callbacks
+    center, broker, real_celery, django_capture_on_commit_callbacks, tmp_path
 ):
     from config.celery_app import app
     from scheduler.roster_tasks import run_nightly_task
@@ -203,7 +140,7 @@ def test_nightly_enqueued_five_times_solves_each_unit_period_once(
     leaver.save()
     runs_before = RosterRun.objects.count()
     # when the nightly job is enqueued five times with two workers
-    workers = [Worker(broker, real_celery), Worker(broker, real_celery)]
+    workers = [Worker(broker, real_celery, tmp_path), Worker(broker, real_celery, tmp_path)]
     try:
         today = (center.monday - datetime.timedelta(days=7)).isoformat()
         for _ in range(5):
