@@ -1,6 +1,7 @@
 """Load test against a production-like server: gunicorn + PostgreSQL on loopback.
 
     .venv/bin/python benchmarks/load_test.py [--database-url postgres://postgres@127.0.0.1:5432/wfm_load]
+        [--cache-url redis://127.0.0.1:6379/2 | none]
         [--users 50] [--leads 6] [--duration 60] [--warmup 5] [--workers 4]
         [--think 1.0] [--jitter 0.5] [--solver-seconds 20] [--seed 1] [--json]
 
@@ -58,6 +59,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/wfm_load"
+# Production's Redis cache: sessions and the read cache of staffing/readcache.py use it.
+DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/2"
 TARGET_P95_MS = 50.0
 AGENT_ENDPOINTS = ("agent schedule page", "agent schedule API")
 
@@ -88,6 +91,11 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument(
+        "--cache-url",
+        default=DEFAULT_CACHE_URL,
+        help="the shared cache, as production has it (CACHE_URL); 'none' for none",
+    )
     parser.add_argument("--users", type=int, default=50, help="concurrent users in all")
     parser.add_argument("--leads", type=int, default=6, help="of which team leads (at most 6)")
     parser.add_argument("--duration", type=float, default=60.0, help="recorded seconds")
@@ -103,10 +111,11 @@ def main() -> int:
     if problems:
         parser.error("; ".join(problems))
 
-    env = _server_environment(args.database_url)
+    env = _server_environment(args.database_url, args.cache_url)
     os.environ.update(env)
     try:
         _create_database(args.database_url)
+        _check_cache(args.cache_url)
         visitors = _prepare(args)
     except SetupError as error:
         print(f"set-up failed: {error}", file=sys.stderr)
@@ -165,9 +174,11 @@ def _check_arguments(args: argparse.Namespace) -> list[str]:
     return problems
 
 
-def _server_environment(database_url: str) -> dict[str, str]:
+def _server_environment(database_url: str, cache_url: str) -> dict[str, str]:
     """What the production settings need; the same for seeding and for gunicorn."""
+    cache = {} if cache_url == "none" else {"CACHE_URL": cache_url}
     return {
+        **cache,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -176,6 +187,17 @@ def _server_environment(database_url: str) -> dict[str, str]:
         "CELERY_BROKER_URL": "",
         "LOG_LEVEL": "WARNING",
     }
+
+
+def _check_cache(cache_url: str) -> None:
+    if cache_url == "none":
+        return
+    import redis
+
+    try:
+        redis.Redis.from_url(cache_url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        raise SetupError(f"cannot reach the cache at {cache_url}: {error}") from error
 
 
 def _create_database(database_url: str) -> None:

@@ -9,5 +9,16 @@ class SchedulerConfig(AppConfig):
 
     def ready(self) -> None:
         from scheduler import signals
+        from scheduler.models import (
+            Assignment,
+            Notification,
+            OpenShift,
+            PlanningUnit,
+            Roster,
+            ShiftTemplate,
+        )
+        from staffing import readcache
 
         signals.connect()
+        # What the cached schedule pages and roster board read (staffing/readcache.py).
+        readcache.track(Assignment, Notification, OpenShift, PlanningUnit, Roster, ShiftTemplate)

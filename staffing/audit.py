@@ -33,6 +33,8 @@ from simple_history.manager import HistoricalQuerySet, HistoryManager
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_history_manager_for_model
 
+from . import readcache
+
 #: The audited models, by label (staffing never imports scheduler, so no classes here).
 AUDITED_MODELS: tuple[str, ...] = (
     # The people rostered and trained.
@@ -306,6 +308,8 @@ class AuditedQuerySet(models.QuerySet):
             get_history_manager_for_model(self.model).bulk_history_create(
                 rows, update=update, default_change_reason=current_reason() or None
             )
+            # Bulk writes send no post_save: cached reads of these rows are obsolete too.
+            readcache.changed(self.model, using=self.db)
 
     def _reload(self, pks: list[Any]) -> list[Any]:
         plain: models.QuerySet[Any] = models.QuerySet(model=self.model, using=self.db)

@@ -12,6 +12,15 @@ from tests.concurrency import postgres  # noqa: F401 - a fixture for every test 
 from tests.factories import AgentFactory, SiteFactory, TeamFactory, UserFactory, leave_type
 
 
+@pytest.fixture(autouse=True)
+def _fresh_read_cache() -> None:
+    """Tests roll their rows back but the memory cache would keep what they read: each test
+    starts with an empty cache (the read cache is on in tests, see config/settings/test.py)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @dataclass
 class World:
     """Two teams on one site; a lead of team A, an agent in A, one in B, HR and an admin."""

@@ -174,6 +174,22 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 # renews a session in use at most this often (not a database write on every request).
 SESSION_ACTIVITY_REFRESH_SECONDS = env.int("SESSION_ACTIVITY_REFRESH_SECONDS", default=60)
 
+# The cache. Production sets CACHE_URL to Redis (e.g. redis://127.0.0.1:6379/1, another database
+# than Celery's); with nothing set each process keeps its own memory cache.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHE_IS_SHARED = CACHES["default"]["BACKEND"] not in {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+# Cached reads of the busiest pages (staffing/readcache.py): a write makes them obsolete at once,
+# so they are only correct when every server process shares the cache.
+READ_CACHE = env.bool("READ_CACHE", default=CACHE_IS_SHARED)
+# Backstop lifetime of a cached read (seconds), in case a write the cache cannot see happens.
+READ_CACHE_SECONDS = env.int("READ_CACHE_SECONDS", default=600)
+if CACHE_IS_SHARED:
+    # Sessions read from the shared cache, written through to the database (survives a flush).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

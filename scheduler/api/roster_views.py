@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -26,8 +27,9 @@ from scheduler.models.rosters import (
 )
 from scheduler.selectors.roster_service import roster_evaluate, roster_service_levels
 from scheduler.services import rosters as services
-from staffing import policy
+from staffing import policy, readcache
 from staffing.api.locking import OptimisticLockingMixin
+from staffing.models import Agent
 
 from . import roster_serializers as s
 
@@ -163,28 +165,55 @@ class RosterViewSet(
     def assignments(self, request: Request, pk: str | None = None) -> Response:
         """The roster's shifts (an agent who is not a planner sees their own only)."""
         roster = self.get_object()
-        rows = roster.assignments.select_related("agent", "template").order_by(
-            "day", "start_at", "agent__employee_number"
-        )
+        scope: tuple[Any, ...]
         if not services.can_plan(request.user, roster.unit):
-            rows = rows.filter(agent__user=request.user)
+            scope = ("own", request.user.pk)
         elif not policy.is_hr_or_admin(request.user):
             # a team lead sees their own teams' part of the unit's roster
-            rows = rows.filter(agent__team__in=policy.led_team_ids(request.user))
+            scope = ("teams", tuple(sorted(policy.led_team_ids(request.user))))
+        else:
+            scope = ("all",)
         agent = request.query_params.get("agent")
-        if agent:
-            if not agent.isdigit():
-                raise ValidationError({"agent": [_("Enter a whole number.")]})
-            rows = rows.filter(agent_id=int(agent))
+        if agent and not agent.isdigit():
+            raise ValidationError({"agent": [_("Enter a whole number.")]})
         day = request.query_params.get("day")
-        if day:
-            try:
-                rows = rows.filter(day=datetime.date.fromisoformat(day))
-            except ValueError as error:
-                raise ValidationError({"day": [_("Enter a date as YYYY-MM-DD.")]}) from error
-        page = self.paginate_queryset(rows)
-        data = s.AssignmentSerializer(page if page is not None else rows, many=True).data
-        return self.get_paginated_response(data) if page is not None else Response(data)
+        try:
+            on = datetime.date.fromisoformat(day) if day else None
+        except ValueError as error:
+            raise ValidationError({"day": [_("Enter a date as YYYY-MM-DD.")]}) from error
+
+        def read() -> Any:
+            rows = roster.assignments.select_related("agent", "template").order_by(
+                "day", "start_at", "agent__employee_number"
+            )
+            if scope[0] == "own":
+                rows = rows.filter(agent__user=request.user)
+            elif scope[0] == "teams":
+                rows = rows.filter(agent__team__in=scope[1])
+            if agent:
+                rows = rows.filter(agent_id=int(agent))
+            if on is not None:
+                rows = rows.filter(day=on)
+            page = self.paginate_queryset(rows)
+            data = s.AssignmentSerializer(page if page is not None else rows, many=True).data
+            if page is None:
+                return list(data)
+            return self.get_paginated_response(data).data
+
+        # The schedule agents read most: from the read cache until a shift, an agent or a
+        # template is written. Times are shown in the caller's zone; the links name the host.
+        data = readcache.cached(
+            "api-roster-assignments",
+            parts=(
+                roster.pk,
+                scope,
+                request.build_absolute_uri(),
+                timezone.get_current_timezone_name(),
+            ),
+            depends_on=(Assignment, Agent, ShiftTemplate),
+            compute=read,
+        )
+        return Response(data)
 
     @extend_schema(
         responses=s.DiffRowSerializer(many=True),

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from scheduler.models.rosters import Activity, Assignment
-from staffing.models import Agent, LeaveRequest, TrainingRecord
+from scheduler.models.rosters import Activity, Assignment, ShiftTemplate
+from staffing import readcache
+from staffing.models import Agent, Course, LeaveRequest, LeaveType, TrainingRecord, TrainingSession
 from staffing.models.leave import LeaveStatus
 from staffing.models.training import TrainingStatus
 
@@ -74,6 +75,41 @@ def next_shift(*, agent: Agent, now: datetime.datetime | None = None) -> Assignm
         .order_by("start_at")
         .first()
     )
+
+
+#: Everything agent_schedule and next_shift read, for the read cache.
+SCHEDULE_READS = (
+    Assignment,
+    ShiftTemplate,
+    LeaveRequest,
+    LeaveType,
+    TrainingRecord,
+    TrainingSession,
+    Course,
+)
+
+
+def agent_schedule_and_next(
+    *, agent: Agent, start_on: datetime.date, end_on: datetime.date
+) -> tuple[list[Day], Assignment | None]:
+    """``agent_schedule`` and ``next_shift`` together, from the read cache while nothing they
+    read was written (staffing.readcache): the page agents open most.
+
+    The cached next shift stays right while time passes until it ends: a shift that starts
+    earlier and ends later than now would have been the next one when it was cached."""
+    now = timezone.now()
+    days, upcoming = readcache.cached(
+        "my-schedule",
+        parts=(agent.pk, start_on, end_on, timezone.get_current_timezone_name()),
+        depends_on=SCHEDULE_READS,
+        compute=lambda: (
+            agent_schedule(agent=agent, start_on=start_on, end_on=end_on),
+            next_shift(agent=agent, now=now),
+        ),
+    )
+    if upcoming is not None and upcoming.end_at <= now:
+        upcoming = next_shift(agent=agent, now=now)
+    return days, upcoming
 
 
 def month_grid(days: list[Day]) -> list[list[Day | None]]:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from scheduler.models.rosters import Notification
+from staffing import readcache
 
 
 class Kind:
@@ -74,6 +75,8 @@ def notification_mark_read(*, user: Any, notification: Notification) -> Notifica
 
 
 def notifications_mark_all_read(*, user: Any) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+    count = Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    readcache.changed(Notification)  # a bulk update sends no post_save
+    return count

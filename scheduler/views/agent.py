@@ -24,7 +24,7 @@ from scheduler.models.selfservice import (
     SwapRequest,
     SwapStatus,
 )
-from scheduler.selectors.my_schedule import agent_schedule, month_grid, next_shift
+from scheduler.selectors.my_schedule import agent_schedule_and_next, month_grid
 from scheduler.selectors.self_service import (
     open_shifts_eligible,
     open_shifts_visible_to,
@@ -82,7 +82,7 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
         start = anchor - datetime.timedelta(days=anchor.weekday())
         end = start + datetime.timedelta(days=6)
         previous, following = start - datetime.timedelta(days=7), end + datetime.timedelta(days=1)
-    days = agent_schedule(agent=agent, start_on=start, end_on=end)
+    days, upcoming = agent_schedule_and_next(agent=agent, start_on=start, end_on=end)
     context = {
         "agent": agent,
         "view": view,
@@ -92,7 +92,7 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
         "following": following,
         "days": days,
         "weeks": month_grid(days) if view == "month" else [],
-        "next": next_shift(agent=agent),
+        "next": upcoming,
         "now": timezone.now(),
         "weekday_names": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
     }

@@ -4,6 +4,7 @@ coverage) and the approvals queue (swaps and leave, each with its service-level 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -13,23 +14,40 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from scheduler.api.roster_views import rosters_visible_to, units_visible_to
-from scheduler.models.rosters import Roster, RosterRun, RosterStatus, ShiftTemplate
-from scheduler.models.selfservice import LeaveImpact, SwapRequest, SwapStatus
+from scheduler.models.rosters import (
+    Assignment,
+    PlanningUnit,
+    Roster,
+    RosterRun,
+    RosterStatus,
+    ShiftTemplate,
+)
+from scheduler.models.selfservice import LeaveImpact, OpenShift, SwapRequest, SwapStatus
 from scheduler.selectors.roster_board import roster_board, roster_cell_version
 from scheduler.selectors.roster_service import roster_evaluate, roster_service_levels
 from scheduler.selectors.self_service import swaps_visible_to
 from scheduler.services import rosters as roster_services
 from scheduler.services import swaps
-from staffing import policy
-from staffing.models import Agent, LeaveRequest
+from staffing import policy, readcache
+from staffing.models import (
+    Agent,
+    AgentSkill,
+    LeaveRequest,
+    Skill,
+    Team,
+    TrainingRecord,
+    TrainingSession,
+)
 from staffing.models.leave import LeaveStatus
 from staffing.services import leave as leave_services
 from staffing.versions import STALE_RECORD, record_version
@@ -167,9 +185,38 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"run": run, "active": run.status in ("queued", "running")})
 
 
-@login_required
-def roster_board_page(request: HttpRequest, pk: int) -> HttpResponse:
-    roster = _roster_for_planner(request, pk)
+#: Everything the board reads, for the read cache (staffing.readcache).
+BOARD_READS = (
+    Assignment,
+    Agent,
+    AgentSkill,
+    Skill,
+    TrainingRecord,
+    TrainingSession,
+    OpenShift,
+    ShiftTemplate,
+    Roster,
+    PlanningUnit,
+    Team,
+)
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    """The board as the page shows it: the rendered table and what the forms around it list."""
+
+    table: str
+    days: list[datetime.date]
+    agents: list[tuple[int, str]]
+    first_version: str
+    skills: list[tuple[str, str]]
+    levels: list[tuple[str, str]]
+    versions: list[Roster]
+    templates: list[ShiftTemplate]
+    teams: list[Team]
+
+
+def _board_page(request: HttpRequest, roster: Roster, filters: dict[str, Any]) -> BoardPage:
     changed: set[tuple[int, str]] = set()
     if roster.based_on_id:
         changed = {
@@ -177,34 +224,69 @@ def roster_board_page(request: HttpRequest, pk: int) -> HttpResponse:
             for row in roster_services.roster_diff(before=roster.based_on, after=roster)
         }
     board = roster_board(
-        roster=roster,
-        agents=_board_agents(request, roster),
-        skill=request.GET.get("skill") or None,
-        level=request.GET.get("level") or None,
-        team=int(request.GET["team"]) if request.GET.get("team", "").isdigit() else None,
-        changed=changed,
+        roster=roster, agents=_board_agents(request, roster), changed=changed, **filters
     )
     editable = roster.status == RosterStatus.DRAFT
     _cells_html(board, editable)
-    versions = Roster.objects.filter(unit=roster.unit, period_start=roster.period_start).order_by(
-        "-version"
+    return BoardPage(
+        table=render_to_string("scheduler/lead/_board_table.html", {"board": board}),
+        days=board.days,
+        agents=[(row.agent.pk, row.agent.full_name) for row in board.rows],
+        first_version=board.rows[0].cells[0].version if board.rows and board.days else "",
+        skills=board.skills,
+        levels=board.levels,
+        versions=list(
+            Roster.objects.filter(unit=roster.unit, period_start=roster.period_start).order_by(
+                "-version"
+            )
+        ),
+        templates=list(
+            ShiftTemplate.objects.filter(site=roster.unit.site, is_active=True).order_by(
+                "start_time"
+            )
+        ),
+        teams=list(roster.unit.teams.order_by("code")),
     )
-    templates = ShiftTemplate.objects.filter(site=roster.unit.site, is_active=True).order_by(
-        "start_time"
+
+
+@login_required
+def roster_board_page(request: HttpRequest, pk: int) -> HttpResponse:
+    roster = _roster_for_planner(request, pk)
+    filters = {
+        "skill": request.GET.get("skill") or None,
+        "level": request.GET.get("level") or None,
+        "team": int(request.GET["team"]) if request.GET.get("team", "").isdigit() else None,
+    }
+    # A lead sees their own teams' rows, HR and admins every team's.
+    scope = (
+        ("all",)
+        if policy.is_hr_or_admin(request.user)
+        else ("teams", tuple(sorted(policy.led_team_ids(request.user))))
+    )
+    # Team leads reread the board all day; it changes only when something it shows is
+    # written. Rendered in the reader's language and zone.
+    page = readcache.cached(
+        "roster-board",
+        parts=(
+            roster.pk,
+            scope,
+            tuple(sorted(filters.items())),
+            get_language(),
+            timezone.get_current_timezone_name(),
+        ),
+        depends_on=BOARD_READS,
+        compute=lambda: _board_page(request, roster, filters),
     )
     return render(
         request,
         "scheduler/lead/board.html",
         {
             "roster": roster,
-            "board": board,
-            "versions": versions,
-            "templates": templates,
-            "editable": editable,
+            "board": page,
+            "editable": roster.status == RosterStatus.DRAFT,
             "skill": request.GET.get("skill", ""),
             "level": request.GET.get("level", ""),
             "team": request.GET.get("team", ""),
-            "teams": roster.unit.teams.order_by("code"),
         },
     )
 

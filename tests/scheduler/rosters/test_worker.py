@@ -43,6 +43,8 @@ def real_celery(broker, settings):
 
     queue = f"solver-test-{uuid.uuid4().hex[:8]}"
     settings.SOLVER_QUEUE = queue
+    # the worker's writes change the generations in its own memory cache, not in this process's
+    settings.READ_CACHE = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.update(broker_url=broker, task_always_eager=False)
     yield queue
