@@ -91,6 +91,7 @@ def track(*model_list: type[models.Model]) -> None:
         post_delete.connect(_on_row_write, sender=model, dispatch_uid=f"readcache-del-{label}")
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
+            assert through is not None  # Django fills it in before ready()
             m2m_changed.connect(
                 _on_m2m_write, sender=through, dispatch_uid=f"readcache-m2m-{through._meta.label}"
             )
@@ -167,7 +168,7 @@ def _bump(label: str) -> None:
 # --- reads ---------------------------------------------------------------------------------------
 
 
-def generations(labels: Iterable[str]) -> tuple[str, ...]:
+def generations(labels: Iterable[type[models.Model] | str]) -> tuple[str, ...]:
     """The current generation of each label (created when missing), in the order given."""
     ordered = [_label(label) for label in labels]
     unknown = [label for label in ordered if label not in _tracked]

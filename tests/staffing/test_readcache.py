@@ -149,14 +149,13 @@ def test_other_readers_see_a_write_only_after_its_commit(team, django_capture_on
 
     before = generations_elsewhere()
     # when: the write is made in a transaction that has not committed yet
-    with django_capture_on_commit_callbacks(execute=True):
-        with transaction.atomic():
-            agent.full_name = "Anna"
-            agent.save()
-            # then: another reader keeps its generation (it cannot see the row yet) ...
-            assert generations_elsewhere() == before
-            # ... while this connection's own next read sees its write
-            assert read() == ["Anna"]
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        agent.full_name = "Anna"
+        agent.save()
+        # then: another reader keeps its generation (it cannot see the row yet) ...
+        assert generations_elsewhere() == before
+        # ... while this connection's own next read sees its write
+        assert read() == ["Anna"]
     # and after the commit every reader has a new generation
     assert generations_elsewhere() != before
 
