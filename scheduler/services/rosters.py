@@ -92,6 +92,8 @@ def can_plan(user: Any, unit: PlanningUnit) -> bool:
     if policy.is_hr_or_admin(user):
         return True
     led = set(policy.led_team_ids(user))
+    if not led:
+        return False  # an agent: no need to read the unit's teams
     return bool(led & set(unit.teams.values_list("id", flat=True)))
 
 
