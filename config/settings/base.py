@@ -177,18 +177,22 @@ SESSION_ACTIVITY_REFRESH_SECONDS = env.int("SESSION_ACTIVITY_REFRESH_SECONDS", d
 # The cache. Production sets CACHE_URL to Redis (e.g. redis://127.0.0.1:6379/1, another database
 # than Celery's); with nothing set each process keeps its own memory cache.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # An unreachable cache fails fast, and the read cache then reads the database.
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 0.5)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 0.5)
 CACHE_IS_SHARED = CACHES["default"]["BACKEND"] not in {
     "django.core.cache.backends.locmem.LocMemCache",
     "django.core.cache.backends.dummy.DummyCache",
 }
 # Cached reads of the busiest pages (staffing/readcache.py): a write makes them obsolete at once,
-# so they are only correct when every server process shares the cache.
+# so they are only correct when every server process shares the cache. Sessions stay in the
+# database: a logout must hold even while the cache is unreachable.
 READ_CACHE = env.bool("READ_CACHE", default=CACHE_IS_SHARED)
-# Backstop lifetime of a cached read (seconds), in case a write the cache cannot see happens.
-READ_CACHE_SECONDS = env.int("READ_CACHE_SECONDS", default=600)
-if CACHE_IS_SHARED:
-    # Sessions read from the shared cache, written through to the database (survives a flush).
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Backstop lifetime of a cached read (seconds), should a write the cache cannot see happen
+# (a bulk update of an unaudited model, a generation lost while the cache was unreachable).
+READ_CACHE_SECONDS = env.int("READ_CACHE_SECONDS", default=300)
 
 LOGGING = {
     "version": 1,

@@ -121,3 +121,29 @@ def test_the_board_is_cached_per_scope_and_language(center):
     _, after = read(hr, path)
     assert after.count(b'id="agent-') == english.count(b'id="agent-') - 1
     assert f'id="agent-{gone.pk}"'.encode() not in after
+
+
+def test_pages_read_the_database_while_the_shared_cache_is_unreachable(center, settings, caplog):
+    # given: production's Redis cache, unreachable (nothing listens on port 1)
+    roster = publish_week(center)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.05, "socket_timeout": 0.05},
+        }
+    }
+    agent = center.agents[1]
+    client = Client()
+    client.force_login(agent.user)
+    path = f"/scheduler/me/?start={center.monday.isoformat()}"
+    _, before = read(client, path)
+    # when: a shift is taken off the roster while the cache is down
+    first_shift = Assignment.objects.filter(agent=agent, is_live=True).order_by("day").first()
+    Assignment.objects.filter(pk=first_shift.pk).update(is_live=False)
+    # then: the pages still answer, from the database, with the change
+    _, after = read(client, path)
+    assert after.count(b"border-left:6px solid") == before.count(b"border-left:6px solid") - 1
+    api = client.get(f"/api/rosters/rosters/{roster.pk}/assignments/")
+    assert api.status_code == 200
+    assert "read cache" in caplog.text
