@@ -453,6 +453,9 @@ def _lagged_features(
     return features, mean[:, None]
 
 
+# The boosted correction learns from forecasts of this many days made every this many days.
+BOOST_HORIZON_DAYS = 14
+
 # Added to the recent average before taking its log, so intervals it puts at 0 stay finite.
 POISSON_FLOOR = 0.1
 
@@ -462,8 +465,12 @@ def boosted_correction(
 ) -> FloatMatrix:
     """Recent average plus a LightGBM model of its error, learnt on past weeks.
 
-    Training pairs are made as in forecasting: for each usable past day, the recent-average
-    features use only days at least one or two weeks before it (alternating).  With the
+    Training pairs are made as in forecasting: the history is cut into two-week horizons
+    ending at the origin (the day after the history), and each usable day's recent-average
+    features use only the days before its horizon -- so, as in the forecast being made, the
+    first horizon day falls on the origin's weekday, and a horizon step pairs with the same
+    weekday in training as ahead.  (Cutting at fixed calendar days instead made the
+    correction depend on how the origin happened to fall against them.)  With the
     Poisson objective (default) the model learns the log ratio of the actual to the recent
     average (the average is the init score); otherwise the actual minus the average.  The
     average corrected is the :func:`recent_average` member itself -- spread by the intraday
@@ -492,7 +499,8 @@ def boosted_correction(
     for day in range(first_train, matrix.days):
         if not usable[day]:
             continue
-        lag = 1 + (day % 14)  # horizons of 1 to 14 days, as in a two-week forecast
+        # Horizons of 1 to 14 days, as in a two-week forecast made on the origin's weekday.
+        lag = 1 + (day - matrix.days) % BOOST_HORIZON_DAYS
         cutoff = day - lag + 1
         built = _lagged_features(
             matrix, usable, day, int(weekdays[day]), cutoff, settings, profiles_before(cutoff)
