@@ -265,9 +265,10 @@ def intraday_profiles(
     """Per weekday, the share of the day's contacts in each interval (7 x intervals).
 
     A weekday's raw profile is the recency-weighted mean of the shapes of its recent usable
-    days, the weight fitted per weekday (:func:`profile_recency_weight`).  With a few thousand contacts a week those shares are noisy, so each is shrunk
-    towards a smoothed profile pooled over the weekdays of similar shape (Monday-Friday in
-    most centres), restricted to the intervals the weekday was open in.  The shrinkage weight
+    days, the weight fitted per weekday (:func:`profile_recency_weight`).  With a few
+    thousand contacts a week those shares are noisy, so each is shrunk towards a smoothed
+    profile pooled over the weekdays of similar shape (Monday-Friday in most centres),
+    restricted to the intervals the weekday was open in.  The shrinkage weight
     is James-Stein: the raw profile's sampling variance, measured from the day-to-day spread
     of its shapes, against how far it really stands from the pooled one -- so a weekday with
     its own shape keeps it, and no constant depends on the centre's size.
