@@ -11,8 +11,9 @@ day of the history it is given, *as if every day were a regular day of its weekd
   seasonality) times the weekday's intraday profile.
 - :func:`boosted_correction` -- the recent average times a gradient-boosted correction
   (Poisson objective) learnt from how the recent average missed in the past weeks.
-- :func:`intraday_profiles` -- each weekday's share of the day per interval, shrunk towards
-  the smoothed shape of similar weekdays.
+- :func:`intraday_profiles` -- each weekday's share of the day per interval, its recent weeks
+  weighted as fitted to how that weekday's shape moved (:func:`profile_recency_weight`), shrunk
+  towards the smoothed shape of similar weekdays.
 """
 
 from __future__ import annotations
@@ -39,8 +40,17 @@ class MethodSettings:
     recency_weight: float = 1.3
     # Same-weekday days whose normalised intraday shapes make a weekday's profile.
     profile_weeks: int = 8
-    # Weight of each of those days' shape relative to the one a week older (1.0 = plain mean).
+    # Weight of each of those days' shape relative to the one a week older (1.0 = plain mean),
+    # when it is not fitted (below) or the weekday has too little history to fit it.
     profile_recency_weight: float = 1.1
+    # Fit each weekday's recency weight to its history: the candidate whose weighted shape of
+    # the weeks before best forecast each following week (absolute error in contacts).  A
+    # weekday whose shape drifts (a Saturday that reopens at sunset) then follows it closely,
+    # while a steady one averages more weeks.
+    profile_recency_fitted: bool = True
+    profile_recency_candidates: tuple[float, ...] = (1.0, 1.1, 1.2, 1.35, 1.5, 1.75, 2.0, 2.5)
+    # Weeks of each weekday's history the recency weight is fitted on (at most).
+    profile_fit_weeks: int = 26
     # Weekdays whose profiles differ by less than this (sum of absolute share differences, 0 to
     # 2) are pooled into the shared profile each of them is shrunk towards.
     profile_pool_distance: float = 0.25
@@ -214,15 +224,51 @@ def _normalised(profile: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return profile / total if total > 0 else profile
 
 
+# A weekday's recency weight is fitted only when at least this many weeks can be scored, each
+# forecast from at least this many weeks before it.
+PROFILE_FIT_MIN_WEEKS = 4
+
+
+def profile_recency_weight(
+    matrix: DayMatrix, usable: BoolArray, weekday: int, settings: MethodSettings
+) -> float:
+    """The recency weight that best forecast this weekday's intraday shape a week ahead.
+
+    Each of the weekday's recent usable days (after the first few) is forecast by the
+    weighted mean shape of the up to ``profile_weeks`` such days before it, scaled to its
+    actual total, for every candidate weight; the weight with the least absolute error in
+    contacts over those days wins (the first candidate on a tie).  Only days before the
+    matrix's end are used, so a forecast made at an origin fits on what it could see.
+    """
+    if not settings.profile_recency_fitted:
+        return settings.profile_recency_weight
+    rows = _weekday_rows(matrix, usable, weekday, settings.profile_fit_weeks, matrix.days)
+    if rows.size < 2 * PROFILE_FIT_MIN_WEEKS:
+        return settings.profile_recency_weight
+    block = np.nan_to_num(matrix.volume[rows])
+    totals = block.sum(axis=1, keepdims=True)
+    shares = np.divide(block, totals, out=np.zeros_like(block), where=totals > 0)
+    candidates = np.asarray(settings.profile_recency_candidates, dtype=float)
+    errors = np.zeros(candidates.size)
+    for target in range(PROFILE_FIT_MIN_WEEKS, rows.size):
+        past = shares[max(0, target - settings.profile_weeks) : target]
+        weights = candidates[:, None] ** np.arange(past.shape[0], dtype=float)[None, :]
+        weights /= weights.sum(axis=1, keepdims=True)
+        predicted = totals[target] * (weights @ past)
+        errors += np.abs(predicted - block[target]).sum(axis=1)
+    return float(candidates[int(np.argmin(errors))])
+
+
 def intraday_profiles(
     matrix: DayMatrix, usable: BoolArray, settings: MethodSettings
 ) -> FloatMatrix:
     """Per weekday, the share of the day's contacts in each interval (7 x intervals).
 
     A weekday's raw profile is the recency-weighted mean of the shapes of its recent usable
-    days.  With a few thousand contacts a week those shares are noisy, so each is shrunk
-    towards a smoothed profile pooled over the weekdays of similar shape (Monday-Friday in
-    most centres), restricted to the intervals the weekday was open in.  The shrinkage weight
+    days, the weight fitted per weekday (:func:`profile_recency_weight`).  With a few
+    thousand contacts a week those shares are noisy, so each is shrunk towards a smoothed
+    profile pooled over the weekdays of similar shape (Monday-Friday in most centres),
+    restricted to the intervals the weekday was open in.  The shrinkage weight
     is James-Stein: the raw profile's sampling variance, measured from the day-to-day spread
     of its shapes, against how far it really stands from the pooled one -- so a weekday with
     its own shape keeps it, and no constant depends on the centre's size.
@@ -242,7 +288,8 @@ def intraday_profiles(
         block = np.nan_to_num(matrix.volume[rows])
         totals = block.sum(axis=1, keepdims=True)
         shares = np.divide(block, totals, out=np.zeros_like(block), where=totals > 0)
-        weights = settings.profile_recency_weight ** np.arange(rows.size, dtype=float)
+        recency = profile_recency_weight(matrix, usable, weekday, settings)
+        weights = recency ** np.arange(rows.size, dtype=float)
         weights /= weights.sum()
         raw[weekday] = _normalised(weights @ shares)
         open_slots[weekday] = block.sum(axis=0) > 0
@@ -407,6 +454,9 @@ def _lagged_features(
     return features, mean[:, None]
 
 
+# The boosted correction learns from forecasts of this many days made every this many days.
+BOOST_HORIZON_DAYS = 14
+
 # Added to the recent average before taking its log, so intervals it puts at 0 stay finite.
 POISSON_FLOOR = 0.1
 
@@ -416,8 +466,12 @@ def boosted_correction(
 ) -> FloatMatrix:
     """Recent average plus a LightGBM model of its error, learnt on past weeks.
 
-    Training pairs are made as in forecasting: for each usable past day, the recent-average
-    features use only days at least one or two weeks before it (alternating).  With the
+    Training pairs are made as in forecasting: the history is cut into two-week horizons
+    ending at the origin (the day after the history), and each usable day's recent-average
+    features use only the days before its horizon -- so, as in the forecast being made, the
+    first horizon day falls on the origin's weekday, and a horizon step pairs with the same
+    weekday in training as ahead.  (Cutting at fixed calendar days instead made the
+    correction depend on how the origin happened to fall against them.)  With the
     Poisson objective (default) the model learns the log ratio of the actual to the recent
     average (the average is the init score); otherwise the actual minus the average.  The
     average corrected is the :func:`recent_average` member itself -- spread by the intraday
@@ -446,7 +500,8 @@ def boosted_correction(
     for day in range(first_train, matrix.days):
         if not usable[day]:
             continue
-        lag = 1 + (day % 14)  # horizons of 1 to 14 days, as in a two-week forecast
+        # Horizons of 1 to 14 days, as in a two-week forecast made on the origin's weekday.
+        lag = 1 + (day - matrix.days) % BOOST_HORIZON_DAYS
         cutoff = day - lag + 1
         built = _lagged_features(
             matrix, usable, day, int(weekdays[day]), cutoff, settings, profiles_before(cutoff)

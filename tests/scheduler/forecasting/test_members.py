@@ -63,3 +63,25 @@ def test_boosted_correction_that_learns_nothing_is_the_recent_average_member():
     settings = MethodSettings()
     learnt = boosted_correction(matrix, usable, 14, settings)
     assert not np.allclose(learnt, recent_average(matrix, usable, 14, settings), rtol=1e-3)
+
+
+def test_boosted_correction_depends_on_the_days_before_the_origin_not_on_the_calendar():
+    # given 60 weeks of noisy days around a weekly pattern, and the same history without its
+    # first week (older than anything the correction or its features look at)
+    rng = np.random.default_rng(12)
+    week = np.array([2000.0, 1800.0, 1700.0, 1700.0, 1600.0, 600.0, 300.0])
+    daily = np.tile(week, 60) * rng.lognormal(0.0, 0.08, 60 * 7)
+    matrix = _matrix(daily, seed=7)
+    shorter = DayMatrix(
+        matrix.first_day + dt.timedelta(days=7),
+        matrix.interval_minutes,
+        matrix.volume[7:],
+        matrix.aht_seconds[7:],
+    )
+    settings = MethodSettings()
+    # when
+    full = boosted_correction(matrix, matrix.open_days, 14, settings)
+    trimmed = boosted_correction(shorter, shorter.open_days, 14, settings)
+    # then the training forecasts are cut at the same days before the origin, so the two
+    # agree (cut at fixed calendar days, the dropped week moved every cut by a week)
+    assert np.allclose(full, trimmed)

@@ -6,7 +6,7 @@ import numpy as np
 
 from scheduler.forecasting import MethodSettings
 from scheduler.forecasting.history import DayMatrix
-from scheduler.forecasting.methods import intraday_profiles
+from scheduler.forecasting.methods import intraday_profiles, profile_recency_weight
 
 SLOTS = 48
 FIRST_MONDAY = dt.date(2024, 1, 1)
@@ -57,3 +57,60 @@ def test_a_weekday_with_its_own_shape_keeps_it_and_stays_closed_where_it_was_clo
     # then Saturday is not pulled towards the weekday shape, and gets nothing after closing
     assert np.abs(profiles[5] - truth[5]).sum() < 0.15
     assert profiles[5][28:].sum() == 0.0
+
+
+def _drifting_saturday_matrix(weeks: int, seed: int) -> tuple[DayMatrix, np.ndarray]:
+    """Monday-Friday keep one shape; Saturday opens at sunset, half an hour later each week.
+
+    The second value is Saturday's true shape in the week after the history.
+    """
+    rng = np.random.default_rng(seed)
+    volume = np.full((weeks * 7, SLOTS), np.nan)
+    for day in range(weeks * 7):
+        weekday, week = day % 7, day // 7
+        if weekday < 5:
+            volume[day] = rng.poisson(600.0 * _shape(14, 44))
+        elif weekday == 5:
+            volume[day] = rng.poisson(300.0 * _saturday_shape(opens=20 + week // 2))
+    return DayMatrix(FIRST_MONDAY, 30, volume, np.full_like(volume, np.nan)), _saturday_shape(
+        opens=20 + weeks // 2
+    )
+
+
+def _saturday_shape(opens: int) -> np.ndarray:
+    shape = np.zeros(SLOTS)
+    shape[opens : opens + 6] = [3.0, 2.0, 1.5, 1.0, 1.0, 1.0]
+    return shape / shape.sum()
+
+
+def test_recency_weight_is_fitted_high_for_a_drifting_weekday_and_low_for_a_steady_one():
+    # given 20 weeks in which Saturday opens later and later and the weekdays do not change
+    matrix, _next_saturday = _drifting_saturday_matrix(weeks=20, seed=5)
+    settings = MethodSettings()
+    # when
+    monday = profile_recency_weight(matrix, matrix.open_days, 0, settings)
+    saturday = profile_recency_weight(matrix, matrix.open_days, 5, settings)
+    # then Saturday follows its latest weeks and Monday averages many
+    assert saturday >= 1.75
+    assert monday <= 1.2
+
+
+def test_fitted_recency_forecasts_a_drifting_weekday_shape_better_than_the_fixed_weight():
+    # given Saturday's opening moving later every other week
+    matrix, next_saturday = _drifting_saturday_matrix(weeks=20, seed=6)
+    fixed = MethodSettings(profile_recency_fitted=False)
+    # when
+    fitted_profile = intraday_profiles(matrix, matrix.open_days, MethodSettings())[5]
+    fixed_profile = intraday_profiles(matrix, matrix.open_days, fixed)[5]
+    # then the fitted weight's Saturday is nearer next Saturday's shape
+    fitted_error = np.abs(fitted_profile - next_saturday).sum()
+    fixed_error = np.abs(fixed_profile - next_saturday).sum()
+    assert fitted_error < 0.85 * fixed_error
+
+
+def test_too_short_a_history_keeps_the_configured_recency_weight():
+    # given 6 weeks: too few to score a weight on
+    matrix, _truth = _matrix(weeks=6, seed=7)
+    settings = MethodSettings(profile_recency_weight=1.3)
+    # when / then
+    assert profile_recency_weight(matrix, matrix.open_days, 0, settings) == 1.3
