@@ -14,11 +14,23 @@ from tests.factories import AgentFactory, SiteFactory, TeamFactory, UserFactory,
 
 @pytest.fixture(autouse=True)
 def _fresh_read_cache() -> None:
-    """Tests roll their rows back but the memory cache would keep what they read: each test
-    starts with an empty cache (the read cache is on in tests, see config/settings/test.py)."""
-    from django.core.cache import cache
+    """Tests roll their rows back but the cache would keep what they read: each test starts
+    with an empty cache (the read cache is on in tests, see config/settings/test.py). In a
+    shared Redis cache (CI) only this test process's keys go: FLUSHDB would empty the other
+    pytest-xdist worker's cache in the middle of its test."""
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
 
-    cache.clear()
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
 
 
 @dataclass
