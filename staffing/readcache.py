@@ -6,16 +6,17 @@ for that long) or delete them by hand in every service (one forgotten path is a 
 each *tracked* model has a **generation**: a token in the shared cache that changes whenever a
 row of that model is written. A reader
 
-1. takes the generations of every model its result depends on, *before* reading the database;
-2. looks its result up under a key made of its own arguments and those generations;
-3. on a miss, reads the database, and stores the result under that key.
+1. takes the generations of every model its result depends on, *before* reading the database,
+   together with the copy stored under its own arguments (one round trip);
+2. uses that copy only if it was stored under the same generations;
+3. otherwise reads the database, and stores the result with the generations taken in step 1.
 
 A write changes the generation of its model after its transaction commits
 (``transaction.on_commit``): a reader that took the old generation may have read the database
-just before the commit and stored the old rows, but under a key nobody asks for after the
-commit. Before the commit only the writing connection sees the new rows, so the same thread's
-next cached read changes the generation first (a reader inside the writing transaction, or a
-test, whose transaction never commits, sees its own writes).
+just before the commit and stored the old rows, but with the old generation, which no reader
+accepts after the commit. Before the commit only the writing connection sees the new rows, so
+the same thread's next cached read changes the generation first (a reader inside the writing
+transaction, or a test, whose transaction never commits, sees its own writes).
 
 What counts as a write, for a tracked model: ``save()`` and ``delete()`` (``post_save`` /
 ``post_delete``; ``QuerySet.delete`` sends ``post_delete`` per row), many-to-many changes
@@ -168,8 +169,7 @@ def _bump(label: str) -> None:
 # --- reads ---------------------------------------------------------------------------------------
 
 
-def generations(labels: Iterable[type[models.Model] | str]) -> tuple[str, ...]:
-    """The current generation of each label (created when missing), in the order given."""
+def _generation_keys(labels: Iterable[type[models.Model] | str]) -> list[str]:
     ordered = [_label(label) for label in labels]
     unknown = [label for label in ordered if label not in _tracked]
     if unknown:
@@ -178,9 +178,10 @@ def generations(labels: Iterable[type[models.Model] | str]) -> tuple[str, ...]:
     for label in list(_local.dirty):  # this thread's own uncommitted writes
         _local.dirty.discard(label)
         _bump(label)
-    cache = _cache()
-    keys = [_PREFIX + "gen:" + label for label in ordered]
-    found = cache.get_many(keys)
+    return [_PREFIX + "gen:" + label for label in ordered]
+
+
+def _generations_of(cache: Any, keys: list[str], found: dict[str, Any]) -> tuple[str, ...]:
     for key in keys:
         if key not in found:
             cache.add(key, _new_token(), timeout=None)
@@ -188,8 +189,15 @@ def generations(labels: Iterable[type[models.Model] | str]) -> tuple[str, ...]:
     return tuple(str(found[key]) for key in keys)
 
 
-def _entry_key(name: str, parts: tuple[Any, ...], gens: tuple[str, ...]) -> str:
-    digest = hashlib.blake2b(pickle.dumps((parts, gens), protocol=4), digest_size=16)
+def generations(labels: Iterable[type[models.Model] | str]) -> tuple[str, ...]:
+    """The current generation of each label (created when missing), in the order given."""
+    keys = _generation_keys(labels)
+    cache = _cache()
+    return _generations_of(cache, keys, cache.get_many(keys))
+
+
+def _entry_key(name: str, parts: tuple[Any, ...]) -> str:
+    digest = hashlib.blake2b(pickle.dumps(parts, protocol=4), digest_size=16)
     return f"{_PREFIX}{name}:{digest.hexdigest()}"
 
 
@@ -204,23 +212,30 @@ def cached(
     """``compute()``, or the copy stored for the same ``name``/``parts`` while no model in
     ``depends_on`` was written since. ``parts`` must hold everything else the result depends on
     (the user or their scope, filters, language, time zone, the day when it shows "today").
-    The result must pickle. Without the read cache, just ``compute()``."""
+    The result must pickle. Without the read cache, just ``compute()``.
+
+    The entry is stored with the generations it was read under, and one round trip
+    (``get_many``) fetches the current generations and the entry together: a copy is used only
+    when its generations are the current ones."""
     if not enabled():
         return compute()
     cache = _cache()
     try:
-        key = _entry_key(name, parts, generations(depends_on))
-        hit = cache.get(key)
+        keys = _generation_keys(depends_on)
+        key = _entry_key(name, parts)
+        found = cache.get_many([*keys, key])
+        gens = _generations_of(cache, keys, found)
     except LookupError:
         raise
     except Exception:  # noqa: BLE001 - the database still answers when the cache does not
         log.exception("read cache: lookup of %s failed; reading the database", name)
         return compute()
-    if hit is not None:
-        return hit  # type: ignore[no-any-return]
-    value = compute()
+    entry = found.get(key)
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == gens:
+        return entry[1]  # type: ignore[no-any-return]
+    value = compute()  # after the generations were taken: a write now gives them new ones
     try:
-        cache.set(key, value, timeout=seconds or settings.READ_CACHE_SECONDS)
+        cache.set(key, (gens, value), timeout=seconds or settings.READ_CACHE_SECONDS)
     except Exception:  # noqa: BLE001
         log.exception("read cache: could not store %s", name)
     return value
