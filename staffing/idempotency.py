@@ -32,6 +32,9 @@ MAX_STORED_BYTES = 1_000_000
 # Precondition answers (412 stale If-Match, 428 missing If-Match) did nothing: like a 5xx they
 # are not kept, so the same request is checked again rather than replayed.
 NOT_KEPT = frozenset({412, 428})
+# Headers of the first answer that a replay repeats: the version to send in If-Match next, and
+# where a created record lives.
+REPLAYED_HEADERS = ("ETag", "Location")
 
 
 def _api_user(request: HttpRequest) -> Any:
@@ -108,6 +111,8 @@ class IdempotencyKeyMiddleware:
             replay = HttpResponse(
                 bytes(first.body), status=first.status_code, content_type=first.content_type
             )
+            for name, value in (first.headers or {}).items():
+                replay[name] = value
             replay["Idempotent-Replayed"] = "true"
             return replay
         try:
@@ -126,5 +131,6 @@ class IdempotencyKeyMiddleware:
         record.status_code = response.status_code
         record.content_type = response.get("Content-Type", "application/json")
         record.body = body
-        record.save(update_fields=["status_code", "content_type", "body"])
+        record.headers = {name: response[name] for name in REPLAYED_HEADERS if name in response}
+        record.save(update_fields=["status_code", "content_type", "body", "headers"])
         return response

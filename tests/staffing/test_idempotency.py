@@ -82,3 +82,32 @@ def test_a_key_still_in_progress_answers_409_and_bad_keys_400(world):
     assert busy.status_code == 409 and "in progress" in busy.json()["detail"]
     assert client.post(url, payload, format="json", HTTP_IDEMPOTENCY_KEY="x").status_code == 400
     assert LeaveRequest.objects.filter(agent=world.agent).count() == 1
+
+
+def test_a_replayed_edit_repeats_the_etag_of_the_first_answer(world):
+    # given HR holding an agent's ETag, saving an edit with an Idempotency-Key
+    from tests.etag import etag
+
+    client = APIClient()
+    client.force_login(world.hr)  # a session, as the middleware sees it
+    url = reverse("api:staffing:agent-detail", args=[world.agent.pk])
+    before = etag(client, url)
+    first = client.patch(
+        url,
+        {"full_name": "Renamed"},
+        format="json",
+        HTTP_IF_MATCH=before,
+        HTTP_IDEMPOTENCY_KEY="agent-edit-0001",
+    )
+    # when the client, unsure it arrived, sends it again
+    second = client.patch(
+        url,
+        {"full_name": "Renamed"},
+        format="json",
+        HTTP_IF_MATCH=before,
+        HTTP_IDEMPOTENCY_KEY="agent-edit-0001",
+    )
+    # then the replay carries the ETag to edit with next: the current one
+    assert first.status_code == second.status_code == 200
+    assert second["Idempotent-Replayed"] == "true"
+    assert second["ETag"] == first["ETag"] == etag(client, url)
