@@ -14,7 +14,8 @@ Steps:
 3. Starts gunicorn (sync workers) serving config.wsgi with config.settings.production on a free
    loopback port, with production's shared Redis cache (--cache-url; `none` measures without
    it): the read cache of staffing/readcache.py serves the schedule page, the schedule API and
-   the board until something they show is written. Plain http on loopback stands in for a TLS-terminating proxy: every request
+   the board until something they show is written. Plain http on loopback stands in for a
+   TLS-terminating proxy: every request
    carries `X-Forwarded-Proto: https` (trusted from 127.0.0.1, as SECURE_PROXY_SSL_HEADER says),
    so the SSL redirect, the Secure cookies and the CSRF referer check all run as in production;
    the client treats the loopback origin as secure (as browsers do) so it sends Secure cookies.
