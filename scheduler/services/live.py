@@ -342,9 +342,11 @@ def live_change_check(
             and not (v.rule == "contract_hours" and v.agent_id in givers)
         }
 
-    known = hard(before)
+    # A breach the roster already had is not the change's doing, unless the change makes it
+    # larger (a shift claimed by an agent short of their hours shortens the breach).
+    known = {v.breach: v for v in hard(before)}
     violations = sorted(
-        (v for v in hard(after) if v not in known),
+        (v for v in hard(after) if v.is_worse_than(known.get(v.breach))),
         key=lambda v: (v.agent_id or "", v.day if v.day is not None else -1, v.rule),
     )
 

@@ -15,6 +15,9 @@ from scheduler.solver import evaluate
 from scheduler.solver.problem import MINUTES_PER_DAY, Problem, ShiftTemplate
 from scheduler.solver.solution import Assignment, Solution
 
+#: Rules reported once per agent (the first window that breaks them), whatever the day.
+PER_AGENT_BREACHES = frozenset({"max_nights_per_28_days"})
+
 
 @dataclass(frozen=True)
 class Violation:
@@ -22,6 +25,24 @@ class Violation:
     message: str
     agent_id: str | None = None
     day: int | None = None
+    # For rules with a measure (hours, days, rest, nights): which limit (``measure``) and how far
+    # past it (``excess``, in the measure's unit), so the same breach in two rosters can be told
+    # apart from a worse one: a change that shortens a breach does not add one.
+    measure: str = ""
+    excess: int = 0
+
+    @property
+    def breach(self) -> tuple[str, str | None, int | None, str] | Violation:
+        """What stays the same when only the size of the breach changes (a rule checked once
+        per agent, over the first window that breaks it, is one breach whatever the window)."""
+        if not self.measure:
+            return self
+        day = None if self.rule in PER_AGENT_BREACHES else self.day
+        return (self.rule, self.agent_id, day, self.measure)
+
+    def is_worse_than(self, other: Violation | None) -> bool:
+        """A new breach, or the same breach made larger."""
+        return other is None or (bool(self.measure) and self.excess > other.excess)
 
 
 Check = Callable[[Problem, Solution], list[Violation]]
@@ -91,7 +112,14 @@ def check_min_rest_between_shifts(problem: Problem, solution: Solution) -> list[
         for (_, end, _), (start, _, day) in zip(times, times[1:], strict=False):
             if start - end < rest:
                 out.append(
-                    Violation("min_rest_between_shifts", f"rest {start - end} min", agent_id, day)
+                    Violation(
+                        "min_rest_between_shifts",
+                        f"rest {start - end} min",
+                        agent_id,
+                        day,
+                        measure="rest minutes below",
+                        excess=rest - (start - end),
+                    )
                 )
     return out
 
@@ -170,22 +198,34 @@ def check_contract_hours(problem: Problem, solution: Solution) -> list[Violation
             minutes = sum(problem.template(a.template_id).paid_minutes for a in shifts)
             max_days = contract.working_days_per_week
             max_minutes = contract.max_minutes_per_week
-            problems = []
+            problems: list[tuple[str, str, int]] = []  # message, measure, excess
             if work_days > max_days:
-                problems.append(f"{work_days} days > {max_days}")
+                problems.append(
+                    (f"{work_days} days > {max_days}", "days above", work_days - max_days)
+                )
             if minutes > max_minutes:
-                problems.append(f"{minutes} min > {max_minutes}")
+                problems.append(
+                    (f"{minutes} min > {max_minutes}", "minutes above", minutes - max_minutes)
+                )
             if full:
                 min_days = max(0, contract.min_working_days_per_week - leave)
                 min_minutes = max(
                     0, contract.min_minutes_per_week - leave * contract.max_minutes_per_day
                 )
                 if work_days < min_days:
-                    problems.append(f"{work_days} days < {min_days}")
+                    problems.append(
+                        (f"{work_days} days < {min_days}", "days below", min_days - work_days)
+                    )
                 if minutes < min_minutes:
-                    problems.append(f"{minutes} min < {min_minutes}")
-            for message in problems:
-                out.append(Violation("contract_hours", message, agent.id, days[0]))
+                    problems.append(
+                        (f"{minutes} min < {min_minutes}", "minutes below", min_minutes - minutes)
+                    )
+            for message, measure, excess in problems:
+                out.append(
+                    Violation(
+                        "contract_hours", message, agent.id, days[0], measure=measure, excess=excess
+                    )
+                )
     return out
 
 
@@ -204,7 +244,16 @@ def check_max_nights_per_28_days(problem: Problem, solution: Solution) -> list[V
         for start in range(0, num_days - length + 1):
             count = sum(1 for d in days if start <= d < start + length)
             if count > limit:
-                out.append(Violation("max_nights_per_28_days", f"{count} nights", agent_id, start))
+                out.append(
+                    Violation(
+                        "max_nights_per_28_days",
+                        f"{count} nights",
+                        agent_id,
+                        start,
+                        measure="nights above",
+                        excess=count - limit,
+                    )
+                )
                 break
     return out
 

@@ -96,3 +96,17 @@ def test_the_poster_or_a_lead_withdraws_and_a_claim_then_fails(center, week):
     with pytest.raises(Conflict):
         open_shifts.open_shift_claim(actor=center.agents[13].user, board=board)
     assert live(giver, day_of(center, 6)) is not None
+
+
+def test_an_agent_short_of_hours_may_claim_a_shift_that_shortens_the_breach(center, week):
+    # given: agent 13 works only three shifts that week (Monday's was taken off the roster), so
+    # the week is short of the contract before and still short after one more shift
+    taker = center.agents[13]
+    live(taker, day_of(center, 0)).delete()
+    giver = center.agents[9]
+    board = open_shifts.open_shift_give_away(actor=giver.user, shift=live(giver, day_of(center, 6)))
+    # when: agent 13 claims the Sunday shift
+    claimed = open_shifts.open_shift_claim(actor=taker.user, board=board)
+    # then: the claim shortens the breach (3 -> 4 days of 5), so it is not refused for it
+    assert claimed.status == OpenShiftStatus.CLAIMED
+    assert live(taker, day_of(center, 6)) is not None

@@ -28,3 +28,25 @@ def test_validator_flags_too_many_days():
     problem = tiny_problem()
     solution = roster(problem, [("a0", d, "early") for d in range(6)])
     assert "contract_hours" in violated_rules(problem, solution)
+
+
+def test_a_breach_is_measured_so_a_shorter_one_is_not_worse():
+    # given: a five-day contract, and weeks of three and of four shifts
+    from scheduler.solver.validation import check_contract_hours
+
+    contract = Contract(working_days_per_week=5, min_working_days_per_week=5)
+    problem = tiny_problem(agents=(agent("a0", contract=contract),), required=0)
+
+    def breach(days: int):  # type: ignore[no-untyped-def]
+        found = check_contract_hours(
+            problem, roster(problem, [("a0", d, "early") for d in range(days)])
+        )
+        return next(v for v in found if v.measure == "days below")
+
+    three, four = breach(3), breach(4)
+    # then: the same breach (same key), two days short against one
+    assert three.breach == four.breach
+    assert (three.excess, four.excess) == (2, 1)
+    assert not four.is_worse_than(three)
+    assert three.is_worse_than(four)
+    assert four.is_worse_than(None)
