@@ -421,7 +421,13 @@ def _execute(
     time_limit_errors: tuple[type[BaseException], ...],
 ) -> RosterRun:
     with transaction.atomic():
-        run = RosterRun.objects.select_for_update().select_related("unit__site").get(pk=run_id)
+        # of=self: the unit and site rows read along are not locked (a site row locked FOR
+        # UPDATE would hold up every insert that references the site until this commits)
+        run = (
+            RosterRun.objects.select_for_update(of=("self",))
+            .select_related("unit__site")
+            .get(pk=run_id)
+        )
         if run.status not in ACTIVE_RUN_STATUSES:
             return run  # finished or cancelled: a redelivery does nothing
         run.status = RunStatus.RUNNING
@@ -655,7 +661,11 @@ def roster_publish(*, actor: Any, roster: Roster) -> Roster:
     _require_planner(actor, roster.unit)
     with transaction.atomic():
         PlanningUnit.objects.select_for_update(no_key=True).get(pk=roster.unit_id)
-        roster = Roster.objects.select_for_update().select_related("unit__site").get(pk=roster.pk)
+        roster = (
+            Roster.objects.select_for_update(of=("self",))
+            .select_related("unit__site")
+            .get(pk=roster.pk)
+        )
         if roster.status != RosterStatus.DRAFT:
             raise Conflict(
                 {"status": NOT_A_DRAFT % {"action": _("published"), "status": roster.status}},
@@ -736,7 +746,11 @@ def assignment_set(
     engine's validators: refused with the broken rule named, or accepted and locked."""
     _require_planner(actor, roster.unit)
     with transaction.atomic():
-        roster = Roster.objects.select_for_update().select_related("unit__site").get(pk=roster.pk)
+        roster = (
+            Roster.objects.select_for_update(of=("self",))
+            .select_related("unit__site")
+            .get(pk=roster.pk)
+        )
         if roster.status != RosterStatus.DRAFT:
             raise ValidationError(
                 {"roster": NOT_A_DRAFT % {"action": _("edited"), "status": roster.status}}
