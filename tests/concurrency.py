@@ -5,6 +5,7 @@ CI=true these tests must run; elsewhere they need DATABASE_URL pointing at Postg
 """
 
 import os
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,15 @@ def postgres(transactional_db: Any) -> None:
     if connection.vendor != "postgresql":
         if IN_CI:
             pytest.fail("CI runs the concurrency tests on PostgreSQL: set DATABASE_URL")
+        pytest.skip("needs PostgreSQL (DATABASE_URL); runs in CI")
+
+
+@pytest.fixture
+def postgres_sql(db: Any) -> None:
+    """PostgreSQL for a test that checks the SQL it sends, inside the test's transaction."""
+    if connection.vendor != "postgresql":
+        if IN_CI:
+            pytest.fail("CI runs this test on PostgreSQL: set DATABASE_URL")
         pytest.skip("needs PostgreSQL (DATABASE_URL); runs in CI")
 
 
@@ -50,3 +60,13 @@ def client_for(user: Any) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+#: A row lock in PostgreSQL's SQL (FOR UPDATE, FOR NO KEY UPDATE).
+LOCK = re.compile(r"FOR (NO KEY )?UPDATE", re.IGNORECASE)
+
+
+def joined_locks_without_of(statements: list[str]) -> list[str]:
+    """Locking statements that join other tables without naming which to lock (OF): they
+    lock every joined row too."""
+    return [sql for sql in statements if LOCK.search(sql) and " JOIN " in sql and " OF " not in sql]

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from staffing.models import Agent, LeaveLedgerEntry
 from staffing.models.leave import LedgerKind
-from tests.concurrency import postgres  # noqa: F401 - a fixture for every test module
+from tests.concurrency import postgres, postgres_sql  # noqa: F401 - fixtures for every module
 from tests.factories import AgentFactory, SiteFactory, TeamFactory, UserFactory, leave_type
 
 

@@ -109,7 +109,9 @@ def training_record_complete(
     if not policy.can_edit_hr_data(actor):
         raise PermissionDenied(ONLY_HR)
     record = (
-        TrainingRecord.objects.select_for_update()
+        # of=self: the agent, session and course read along are not locked (an agent row
+        # locked FOR UPDATE would hold up the agent's shifts being written meanwhile)
+        TrainingRecord.objects.select_for_update(of=("self",))
         .select_related("session__course", "agent")
         .get(pk=record.pk)
     )
@@ -171,7 +173,7 @@ def skills_lapse_expired(*, today: datetime.date | None = None) -> int:
     came from a record whose certificate expired, and reports the agents affected.
     """
     today = today or timezone.localdate()
-    expired = AgentSkill.objects.select_for_update().filter(
+    expired = AgentSkill.objects.select_for_update(of=("self",)).filter(
         source=SkillSource.TRAINING,
         training_record__certificate_expires_on__lt=today,
     )

@@ -139,3 +139,24 @@ def test_certificates_expiring_and_compliance(world):
 def test_add_months_clamps_month_end():
     assert svc.add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
     assert svc.add_months(datetime.date(2026, 11, 30), 3) == datetime.date(2027, 2, 28)
+
+
+def test_recording_a_result_and_lapsing_skills_lock_only_their_own_rows(world, postgres_sql):
+    # given an enrolment (PostgreSQL: FOR UPDATE OF names the locked table)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.concurrency import LOCK, joined_locks_without_of
+
+    record = enrolled(world, validity=1)
+    completed = timezone.localdate() + datetime.timedelta(days=8)
+    # when a pass is recorded, then the certificate lapses
+    with CaptureQueriesContext(connection) as captured:
+        svc.training_record_complete(
+            actor=world.hr, record=record, status="passed", completed_on=completed
+        )
+        svc.skills_lapse_expired(today=completed + datetime.timedelta(days=400))
+    statements = [item["sql"] for item in captured.captured_queries]
+    # then the agent, session and course rows read along were not locked
+    assert any(LOCK.search(sql) for sql in statements)
+    assert joined_locks_without_of(statements) == []

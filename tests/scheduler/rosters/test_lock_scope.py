@@ -3,23 +3,17 @@ unit and site rows read along with them (PostgreSQL: FOR UPDATE OF): a site row 
 UPDATE would hold up every insert that references the site until the publish commits."""
 
 import datetime
-import re
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from scheduler.models.rosters import Assignment, Roster, RosterStatus
 from scheduler.services import rosters as roster_services
+from tests.concurrency import LOCK, joined_locks_without_of
 from tests.scheduler.selfservice.conftest import publish_week
 
-LOCK = re.compile(r"FOR (NO KEY )?UPDATE", re.IGNORECASE)
 
-
-def joined_locks_without_of(statements: list[str]) -> list[str]:
-    return [sql for sql in statements if LOCK.search(sql) and " JOIN " in sql and " OF " not in sql]
-
-
-def test_publish_and_cell_edits_lock_only_the_rows_they_change(center, postgres):
+def test_publish_and_cell_edits_lock_only_the_rows_they_change(center, postgres_sql):
     # when: a draft is published, then a new draft's cell is edited
     with CaptureQueriesContext(connection) as captured:
         roster = publish_week(center)
