@@ -272,6 +272,25 @@ class AuditRecord(models.Model):
             self.history_actor = actor_label(getattr(self, "history_user", None))
 
 
+def _history_user_get(entry: Any) -> Any:
+    """The account that wrote ``entry`` (None once deleted); the one given when the entry was
+    made is kept, so recording the actor costs no query."""
+    if "_history_user_object" in entry.__dict__:
+        return entry.__dict__["_history_user_object"]
+    if entry.history_user_id is None:
+        return None
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model()._default_manager.filter(pk=entry.history_user_id).first()
+    entry.__dict__["_history_user_object"] = user
+    return user
+
+
+def _history_user_set(entry: Any, user: Any) -> None:
+    entry.history_user_id = user.pk if user is not None else None
+    entry.__dict__["_history_user_object"] = user
+
+
 class AuditedHistory(HistoricalRecords):
     """HistoricalRecords with the project's actor, change reason and append-only rows."""
 
@@ -281,6 +300,12 @@ class AuditedHistory(HistoricalRecords):
         kwargs.setdefault("historical_queryset", AuditHistoricalQuerySet)
         # Comments and notes are longer than simple-history's 100 characters.
         kwargs.setdefault("history_change_reason_field", models.TextField(null=True, blank=True))
+        # Who, as a plain id rather than a foreign key: deleting a user account would otherwise
+        # set it to NULL in every row they ever wrote, an UPDATE the append-only trail refuses.
+        # The name stays in history_actor; history_user reads the account while it exists.
+        kwargs.setdefault("history_user_id_field", models.IntegerField(null=True, blank=True))
+        kwargs.setdefault("history_user_getter", _history_user_get)
+        kwargs.setdefault("history_user_setter", _history_user_set)
         super().__init__(**kwargs)
 
     def get_history_user(self, instance: Any) -> Any:

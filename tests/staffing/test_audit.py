@@ -174,6 +174,25 @@ def test_a_service_records_its_actor_and_comment(world):
 
 
 @pytest.mark.django_db
+def test_a_user_account_can_be_deleted_and_the_trail_keeps_who_it_was(world):
+    # given: an HR clerk's account that renamed an agent, so it appears in the trail
+    from staffing.services.agents import agent_update
+    from tests.factories import UserFactory
+
+    clerk = UserFactory(username="clerk", roles=["hr"])
+    agent_update(actor=clerk, agent=world.agent, full_name="Renamed By Clerk")
+    clerk_id = clerk.pk
+    # when: the account is deleted (nothing of the domain refers to it; the trail's rows are
+    # never updated for it)
+    clerk.delete()
+    # then: the entry keeps the account's id and name; the account itself is gone
+    entry = world.agent.history.order_by("history_id").last()
+    assert entry.full_name == "Renamed By Clerk"
+    assert (entry.history_user_id, entry.history_actor) == (clerk_id, "clerk")
+    assert entry.history_user is None
+
+
+@pytest.mark.django_db
 def test_the_web_request_user_is_the_actor(world):
     # given the HR user changing a leave type through the API
     annual = leave_type("annual")
