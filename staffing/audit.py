@@ -246,6 +246,27 @@ class AuditHistoryManager(HistoryManager):
     pass
 
 
+class ImmutableHistoryRow(models.Model):
+    """Base of the history tables of many-to-many links: append-only like the others."""
+
+    objects = models.Manager.from_queryset(ImmutableQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableHistoryError()
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ImmutableHistoryError()
+
+    def fill_actor(self) -> None:
+        """The actor is on the entry these links belong to."""
+
+
 class AuditRecord(models.Model):
     """Base of every historical model: who as text (survives the user account), append-only."""
 
@@ -306,7 +327,35 @@ class AuditedHistory(HistoricalRecords):
         kwargs.setdefault("history_user_id_field", models.IntegerField(null=True, blank=True))
         kwargs.setdefault("history_user_getter", _history_user_get)
         kwargs.setdefault("history_user_setter", _history_user_set)
+        # Many-to-many links (m2m_fields=[...]) are recorded too: a change of the links is a
+        # "~" entry of the model, with the links as they are then in a history table of its own.
+        kwargs.setdefault("m2m_bases", [ImmutableHistoryRow])
         super().__init__(**kwargs)
+
+    def m2m_changed(
+        self, instance: Any, action: str, attr: str, pk_set: Any, reverse: bool, **kwargs: Any
+    ) -> None:
+        if not reverse:
+            super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+            return
+        # Changed from the other side (team.planning_units.add(unit)): simple-history would try
+        # to record the *other* model; record each audited row whose links changed instead.
+        model, through = kwargs["model"], kwargs["sender"]
+        source = next(f for f in through._meta.fields if f.related_model is model)
+        target = next(f for f in through._meta.fields if f.related_model is type(instance))
+        memo = f"_audit_cleared_{attr}"
+        if action == "pre_clear":
+            links = through._default_manager.filter(**{target.name: instance})
+            instance.__dict__[memo] = list(links.values_list(source.attname, flat=True))
+            return
+        if action == "post_clear":
+            pks = instance.__dict__.pop(memo, [])
+        elif action in ("post_add", "post_remove"):
+            pks = list(pk_set or [])
+        else:
+            return
+        for row in model._default_manager.filter(pk__in=pks):
+            self.create_historical_record(row, "~")
 
     def get_history_user(self, instance: Any) -> Any:
         explicit = getattr(instance, "_history_user", None)

@@ -45,7 +45,7 @@ class PlanningUnit(models.Model):
     )
 
     objects = AuditedManager()
-    history = AuditedHistory()
+    history = AuditedHistory(m2m_fields=["teams", "queues"])
 
     class Meta:
         ordering = ["code"]

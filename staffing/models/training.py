@@ -44,7 +44,7 @@ class Course(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = AuditedManager()
-    history = AuditedHistory()
+    history = AuditedHistory(m2m_fields=["mandatory_for_skills"])
 
     class Meta:
         ordering = ["code"]

@@ -48,7 +48,10 @@ def test_every_audited_model_has_append_only_history_and_the_audited_manager(lab
 
 
 def test_every_model_with_history_is_in_the_one_list():
-    with_history = {model._meta.label for model in registered_models.values()}
+    # (the link tables of many-to-many fields that are recorded register too; not models of ours)
+    with_history = {
+        model._meta.label for model in registered_models.values() if not model._meta.auto_created
+    }
     assert with_history == set(AUDITED_MODELS)
 
 
@@ -278,7 +281,48 @@ def test_history_querysets_refuse_update_and_delete(entry, write):
 
 
 def _guarded_tables() -> list[str]:
-    return [get_history_model_for_model(model)._meta.db_table for model in audited_models()]
+    tables = []
+    for model in audited_models():
+        tables.append(get_history_model_for_model(model)._meta.db_table)
+        history = model._meta.simple_history_manager_attribute
+        records = getattr(model, history).model  # the historical model
+        for field in records._history_m2m_fields:  # the links' history tables
+            tables.append(getattr(records, field.name).model._meta.db_table)
+    return tables
+
+
+def test_the_links_of_units_and_courses_have_history_tables():
+    tables = set(_guarded_tables())
+    assert {
+        "scheduler_historicalplanningunit_teams",
+        "scheduler_historicalplanningunit_queues",
+        "staffing_historicalcourse_mandatory_for_skills",
+    } <= tables
+
+
+@pytest.mark.django_db
+def test_a_change_of_links_is_an_entry_from_either_side(world):
+    # given: a planning unit of team A
+    from scheduler.models.rosters import PlanningUnit
+
+    unit = PlanningUnit.objects.create(code="links", name="Links", site=world.team_a.site)
+    unit.teams.add(world.team_a)
+    # when: team B is added from the unit's side, then team A removed from the team's side
+    with audit.audit_context(actor=world.hr, reason="reorganised"):
+        unit.teams.add(world.team_b)
+        world.team_a.planning_units.remove(unit)
+    # then: each change is an entry of the unit, with its links as they were then
+    entries = list(unit.history.order_by("history_id"))
+    linked = [sorted(link.team_id for link in entry.teams.all()) for entry in entries]
+    assert linked[-2:] == [
+        sorted([world.team_a.pk, world.team_b.pk]),
+        [world.team_b.pk],
+    ]
+    assert [(e.history_type, e.history_actor) for e in entries[-2:]] == [("~", "hr"), ("~", "hr")]
+    # and the links' history is append-only too
+    link = entries[-1].teams.first()
+    with pytest.raises(ImmutableHistoryError):
+        link.delete()
 
 
 @pytest.mark.django_db
