@@ -9,28 +9,18 @@ class StaffingConfig(AppConfig):
 
     def ready(self) -> None:
         from staffing import audit, readcache
-        from staffing.models import (
-            Agent,
-            AgentSkill,
-            Course,
-            LeaveRequest,
-            LeaveType,
-            Skill,
-            Team,
-            TrainingRecord,
-            TrainingSession,
-        )
+        from staffing import models as m
 
         audit.start()
         # What the cached schedule pages and roster board read (staffing/readcache.py).
         readcache.track(
-            Agent,
-            AgentSkill,
-            Course,
-            LeaveRequest,
-            LeaveType,
-            Skill,
-            Team,
-            TrainingRecord,
-            TrainingSession,
+            m.Agent,
+            m.AgentSkill,
+            m.Course,
+            m.LeaveRequest,
+            m.LeaveType,
+            m.Skill,
+            m.Team,
+            m.TrainingRecord,
+            m.TrainingSession,
         )

@@ -472,6 +472,38 @@ def guard_history_tables(*tables: str) -> Any:
     return migrations.RunPython(forward, backward)
 
 
+def history_user_as_plain_id(model_name: str) -> Any:
+    """A migration operation: the history model's ``history_user`` foreign key becomes the
+    plain ``history_user_id`` of AuditedHistory. The column keeps its values; only the
+    foreign-key constraint is dropped (so deleting a user updates no history row)."""
+    from django.conf import settings
+    from django.db import migrations
+
+    return migrations.SeparateDatabaseAndState(
+        database_operations=[
+            migrations.AlterField(
+                model_name=model_name,
+                name="history_user",
+                field=models.ForeignKey(
+                    settings.AUTH_USER_MODEL,
+                    db_constraint=False,
+                    null=True,
+                    on_delete=models.SET_NULL,
+                    related_name="+",
+                ),
+            ),
+        ],
+        state_operations=[
+            migrations.RemoveField(model_name=model_name, name="history_user"),
+            migrations.AddField(
+                model_name=model_name,
+                name="history_user_id",
+                field=models.IntegerField(blank=True, null=True),
+            ),
+        ],
+    )
+
+
 def start(argv: Sequence[str] = ()) -> None:
     """Called once from StaffingConfig.ready()."""
     set_process_actor(list(argv) or sys.argv)
