@@ -17,21 +17,22 @@ from rest_framework.test import APIClient
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-@pytest.fixture
-def postgres(transactional_db: Any) -> None:
+def _require_postgresql() -> None:
     if connection.vendor != "postgresql":
         if IN_CI:
-            pytest.fail("CI runs the concurrency tests on PostgreSQL: set DATABASE_URL")
+            pytest.fail("CI runs this test on PostgreSQL: set DATABASE_URL")
         pytest.skip("needs PostgreSQL (DATABASE_URL); runs in CI")
+
+
+@pytest.fixture
+def postgres(transactional_db: Any) -> None:
+    _require_postgresql()
 
 
 @pytest.fixture
 def postgres_sql(db: Any) -> None:
     """PostgreSQL for a test that checks the SQL it sends, inside the test's transaction."""
-    if connection.vendor != "postgresql":
-        if IN_CI:
-            pytest.fail("CI runs this test on PostgreSQL: set DATABASE_URL")
-        pytest.skip("needs PostgreSQL (DATABASE_URL); runs in CI")
+    _require_postgresql()
 
 
 def run_threads(count: int, work: Callable[[int], Any]) -> list[Any]:
