@@ -14,9 +14,10 @@ row of that model is written. A reader
 A write changes the generation of its model after its transaction commits
 (``transaction.on_commit``): a reader that took the old generation may have read the database
 just before the commit and stored the old rows, but with the old generation, which no reader
-accepts after the commit. Before the commit only the writing connection sees the new rows, so
-the same thread's next cached read changes the generation first (a reader inside the writing
-transaction, or a test, whose transaction never commits, sees its own writes).
+accepts after the commit. Before the commit only the writing connection sees the new rows (and
+nobody ever, if the transaction rolls back): a read inside the writing transaction that depends
+on what it wrote goes to the database and stores nothing. (So tests, whose transaction never
+commits, check the cache itself in transactional tests.)
 
 What counts as a write, for a tracked model: ``save()`` and ``delete()`` (``post_save`` /
 ``post_delete``; ``QuerySet.delete`` sends ``post_delete`` per row), many-to-many changes
@@ -133,9 +134,9 @@ class _CommitBump:
 
 class _Local(threading.local):
     def __init__(self) -> None:
-        # Labels written in this thread's open transaction and not bumped since: only this
-        # thread's connection can see those rows before the commit, so only its next read needs
-        # a new generation first (one bump per read, not one per row written).
+        # Labels written in this thread's open transaction. Only this thread's connection sees
+        # those rows before the commit (and nobody ever, if it rolls back): its reads of them go
+        # to the database and store nothing.
         self.dirty: set[str] = set()
 
 
@@ -169,16 +170,13 @@ def _bump(label: str) -> None:
 # --- reads ---------------------------------------------------------------------------------------
 
 
-def _generation_keys(labels: Iterable[type[models.Model] | str]) -> list[str]:
+def _labels(labels: Iterable[type[models.Model] | str]) -> list[str]:
     ordered = [_label(label) for label in labels]
     unknown = [label for label in ordered if label not in _tracked]
     if unknown:
         # A developer error: a cached read that depends on an untracked model would go stale.
         raise LookupError(f"read cache: {', '.join(unknown)} not tracked")
-    for label in list(_local.dirty):  # this thread's own uncommitted writes
-        _local.dirty.discard(label)
-        _bump(label)
-    return [_PREFIX + "gen:" + label for label in ordered]
+    return ordered
 
 
 def _generations_of(cache: Any, keys: list[str], found: dict[str, Any]) -> tuple[str, ...]:
@@ -190,8 +188,8 @@ def _generations_of(cache: Any, keys: list[str], found: dict[str, Any]) -> tuple
 
 
 def generations(labels: Iterable[type[models.Model] | str]) -> tuple[str, ...]:
-    """The current generation of each label (created when missing), in the order given."""
-    keys = _generation_keys(labels)
+    """The current (committed) generation of each label, created when missing, in order."""
+    keys = [_PREFIX + "gen:" + label for label in _labels(labels)]
     cache = _cache()
     return _generations_of(cache, keys, cache.get_many(keys))
 
@@ -219,14 +217,17 @@ def cached(
     when its generations are the current ones."""
     if not enabled():
         return compute()
+    labels = _labels(depends_on)
+    if not transaction.get_connection().in_atomic_block:
+        _local.dirty.clear()  # no transaction open: what was written was committed or undone
+    elif _local.dirty.intersection(labels):
+        return compute()  # this transaction's own writes: read them, share nothing
     cache = _cache()
     try:
-        keys = _generation_keys(depends_on)
+        keys = [_PREFIX + "gen:" + label for label in labels]
         key = _entry_key(name, parts)
         found = cache.get_many([*keys, key])
         gens = _generations_of(cache, keys, found)
-    except LookupError:
-        raise
     except Exception:  # noqa: BLE001 - the database still answers when the cache does not
         log.exception("read cache: lookup of %s failed; reading the database", name)
         return compute()

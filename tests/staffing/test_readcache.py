@@ -12,7 +12,9 @@ from staffing import readcache
 from staffing.models import Agent, AgentSkill, Skill, Team
 from tests.factories import AgentFactory, TeamFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# Transactional: each write commits, as in production (inside a test's own transaction, reads of
+# what it wrote go to the database and the cache is not used at all).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 class Reader:
@@ -134,30 +136,52 @@ def test_a_read_of_an_untracked_model_is_refused():
         readcache.cached("x", parts=(), depends_on=("staffing.contract",), compute=lambda: 1)
 
 
-def test_other_readers_see_a_write_only_after_its_commit(team, django_capture_on_commit_callbacks):
-    # given: a cached read, and a thread that takes the generations as another reader would
+def generations_elsewhere() -> tuple[str, ...]:
+    """The generations as a reader in another thread takes them."""
+    seen: list[tuple[str, ...]] = []
+    thread = threading.Thread(target=lambda: seen.append(readcache.generations([Agent])))
+    thread.start()
+    thread.join()
+    return seen[0]
+
+
+def test_other_readers_see_a_write_only_after_its_commit(team):
+    # given: a cached read
     agent = AgentFactory(team=team, full_name="Ann")
     read = Reader()
     read()
-
-    def generations_elsewhere() -> tuple[str, ...]:
-        seen: list[tuple[str, ...]] = []
-        thread = threading.Thread(target=lambda: seen.append(readcache.generations([Agent])))
-        thread.start()
-        thread.join()
-        return seen[0]
-
     before = generations_elsewhere()
     # when: the write is made in a transaction that has not committed yet
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+    with transaction.atomic():
         agent.full_name = "Anna"
         agent.save()
-        # then: another reader keeps its generation (it cannot see the row yet) ...
+        # then: other readers keep their generation (they cannot see the row yet) ...
         assert generations_elsewhere() == before
-        # ... while this connection's own next read sees its write
+        # ... while this transaction reads its own write from the database
         assert read() == ["Anna"]
-    # and after the commit every reader has a new generation
+    # and after the commit every reader has a new generation, and the new row
     assert generations_elsewhere() != before
+    assert read() == ["Anna"]
+
+
+def test_a_write_that_rolls_back_is_never_served(team):
+    # given: a cached read
+    agent = AgentFactory(team=team, full_name="Ann")
+    read = Reader()
+    assert read() == ["Ann"]
+    # when: a transaction writes, reads its write, then rolls back
+    with pytest.raises(RuntimeError), transaction.atomic():
+        agent.full_name = "Ghost"
+        agent.save()
+        assert read() == ["Ghost"]
+        raise RuntimeError("undone")
+    # then: nobody is served the undone row, here or in another thread
+    assert read() == ["Ann"]
+    seen: list[list[str]] = []
+    thread = threading.Thread(target=lambda: seen.append(read()))
+    thread.start()
+    thread.join()
+    assert seen == [["Ann"]]
 
 
 def test_an_audited_bulk_write_in_a_transaction_registers_one_commit_bump(team):

@@ -16,7 +16,9 @@ from scheduler.models.rosters import Assignment, ShiftTemplate
 from scheduler.selectors.my_schedule import agent_schedule_and_next
 from tests.scheduler.selfservice.conftest import publish_week
 
-pytestmark = pytest.mark.django_db
+# Transactional: each write commits, as in production (inside a test's own transaction, reads of
+# what it wrote go to the database and the cache is not used at all).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def read(client: Client, path: str, **headers: str) -> tuple[int, bytes]:
