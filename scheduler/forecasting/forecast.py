@@ -16,12 +16,14 @@ from .history import DayMatrix, FloatMatrix, day_matrix
 from .methods import (
     BoolArray,
     MethodSettings,
+    airline_daily,
     boosted_correction,
     deseasonalised,
     future_month_factors,
     month_rhythm,
     recent_average,
     seasonal_naive,
+    theta_daily,
     top_down,
     usable_days,
     weekday_of,
@@ -30,7 +32,8 @@ from .methods import (
 
 
 class Method(StrEnum):
-    COMBINATION = "combination"  # equal-weight mean of top-down, recent average, boosted
+    # equal-weight mean of top-down, recent average, boosted (and Theta, airline ARIMA)
+    COMBINATION = "combination"
     RECENT_AVERAGE = "recent_average"  # mean of recent same-weekday days, outliers dropped
     SEASONAL_NAIVE = "seasonal_naive"  # last week repeated
     DAILY_MEAN = "daily_mean"  # mean day of the little history there is
@@ -212,6 +215,13 @@ def forecast_matrix(
             recent_average(steady, usable, horizon_days, settings),
             boosted_correction(steady, usable, horizon_days, settings),
         ]
+        if settings.daily_model_members:
+            # Two more daily-total models whose errors differ from Holt-Winters' (see
+            # theta_daily and airline_daily): the daily total is the shared error.
+            parts += [
+                theta_daily(steady, usable, horizon_days, settings),
+                airline_daily(steady, usable, horizon_days, settings),
+            ]
         forecast = np.mean(parts, axis=0) * future_rhythm
     elif chosen == Method.RECENT_AVERAGE:
         forecast = recent_average(steady, usable, horizon_days, settings) * future_rhythm

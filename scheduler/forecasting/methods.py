@@ -9,6 +9,10 @@ day of the history it is given, *as if every day were a regular day of its weekd
   spread over the day by the weekday's intraday profile.
 - :func:`top_down` -- log daily totals by Holt-Winters (damped trend, additive weekly
   seasonality) times the weekday's intraday profile.
+- :func:`theta_daily` -- daily totals by the Theta method (weekly indices divided out, a
+  smoothed level plus half the long-run drift) times the weekday's intraday profile.
+- :func:`airline_daily` -- log daily totals by the seasonal "airline" ARIMA(0,1,1)(0,1,1)7
+  times the weekday's intraday profile.
 - :func:`boosted_correction` -- the recent average times a gradient-boosted correction
   (Poisson objective) learnt from how the recent average missed in the past weeks.
 - :func:`intraday_profiles` -- each weekday's share of the day per interval, its recent weeks
@@ -65,6 +69,9 @@ class MethodSettings:
     ets_days: int = 364
     # Damped additive trend in the Holt-Winters model of daily totals.
     ets_trend: bool = True
+    # The combination also averages the Theta and airline-ARIMA daily-total members
+    # (:func:`theta_daily`, :func:`airline_daily`), fitted on the same ``ets_days``.
+    daily_model_members: bool = True
     # Weeks of history the boosted correction learns from (at most).
     boost_weeks: int = 26
     boost_trees: int = 150
@@ -403,6 +410,104 @@ def top_down(
         daily = np.expm1(np.asarray(model.forecast(horizon_days), dtype=float))
     daily = np.maximum(np.nan_to_num(daily, nan=0.0), 0.0)
     return np.asarray(daily[:, None] * profiles[weekdays])
+
+
+def _spread_by_profile(
+    matrix: DayMatrix,
+    usable: BoolArray,
+    daily: npt.NDArray[np.float64],
+    settings: MethodSettings,
+) -> FloatMatrix:
+    """Forecast daily totals (one per horizon day) spread over the day by weekday profiles."""
+    daily = np.maximum(np.nan_to_num(np.asarray(daily, dtype=float), nan=0.0), 0.0)
+    _means, profiles = weekday_templates(matrix, usable, settings)
+    return np.asarray(daily[:, None] * profiles[_future_weekdays(matrix, daily.size)])
+
+
+def theta_daily(
+    matrix: DayMatrix, usable: BoolArray, horizon_days: int, settings: MethodSettings
+) -> FloatMatrix:
+    """Theta method on the cleaned daily totals, spread over the day by the weekday's profile.
+
+    The weekly pattern is divided out as multiplicative indices over the whole fitted span
+    (when statsmodels' test finds it significant), and the rest is forecast by simple
+    exponential smoothing plus half the span's linear drift.  Its daily totals err
+    differently from the Holt-Winters member's (weekday pattern fixed over a year rather
+    than re-estimated every week, level smoothed with the weekdays pooled), so averaging the
+    two cancels part of the daily-total error that every member otherwise shares -- and the
+    daily total, not the intraday shape, is where most of the interval error is.  Theta is
+    the classic robust benchmark of the M3/M4 forecasting competitions and has no setting.
+    A total below one contact (a closed weekday) counts as one, which the multiplicative
+    indices need; a weekday closed for weeks is forecast closed afterwards anyway.
+    """
+    from statsmodels.tsa.forecasting.theta import ThetaModel
+
+    totals = cleaned_daily_totals(matrix, usable, settings)[-settings.ets_days :]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitted = ThetaModel(
+            np.maximum(totals, 1.0), period=7, deseasonalize=True, method="multiplicative"
+        ).fit()
+        daily = np.asarray(fitted.forecast(horizon_days), dtype=float)
+    return _spread_by_profile(matrix, usable, daily, settings)
+
+
+# Seasonal period of the daily totals (a week).
+WEEK = 7
+
+
+def airline_forecast(series: npt.NDArray[np.float64], horizon_days: int) -> npt.NDArray[np.float64]:
+    """Forecast of a daily series by ARIMA(0,1,1)(0,1,1)7, the "airline" model.
+
+    The series differenced once by day and once by week is modelled as
+    ``(1 + a B)(1 + s B^7)`` times white noise; ``a`` and ``s`` are fitted by conditional
+    least squares (the innovations filtered in C by ``lfilter``, a few milliseconds, within
+    about 2% of statsmodels' exact likelihood fit, which takes a few hundred), bounded inside
+    the invertible region.  Future innovations are zero and the differences are undone.
+    """
+    from scipy.optimize import minimize
+    from scipy.signal import lfilter
+
+    y = np.asarray(series, dtype=float)
+    if y.size < 3 * WEEK:
+        return np.full(horizon_days, float(y[-WEEK:].mean()) if y.size else 0.0)
+    differenced = y[WEEK + 1 :] - y[WEEK:-1] - y[1:-WEEK] + y[: -WEEK - 1]
+
+    def polynomial(params: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        ma = np.zeros(WEEK + 2)
+        ma[0], ma[1], ma[WEEK], ma[WEEK + 1] = 1.0, params[0], params[1], params[0] * params[1]
+        return ma
+
+    def squares(params: npt.NDArray[np.float64]) -> float:
+        residuals = lfilter([1.0], polynomial(params), differenced)
+        return float(residuals @ residuals)
+
+    best = minimize(squares, x0=[-0.5, -0.5], method="L-BFGS-B", bounds=[(-0.99, 0.99)] * 2)
+    ma = polynomial(best.x)
+    residuals = list(lfilter([1.0], ma, differenced))
+    values = list(y)
+    for _step in range(horizon_days):
+        expected = sum(ma[lag] * residuals[-lag] for lag in range(1, WEEK + 2))
+        residuals.append(0.0)
+        values.append(values[-1] + values[-WEEK] - values[-WEEK - 1] + expected)
+    return np.asarray(values[y.size :])
+
+
+def airline_daily(
+    matrix: DayMatrix, usable: BoolArray, horizon_days: int, settings: MethodSettings
+) -> FloatMatrix:
+    """Airline ARIMA on log daily totals, spread over the day by the weekday's profile.
+
+    Like :func:`top_down` it works on ``log(1 + total)`` (a level change scales every
+    weekday alike; a closed weekday stays 0), but the weekly pattern is a seasonal
+    difference -- each weekday follows its own recent values, the week-to-week change
+    smoothed -- rather than a Holt-Winters state, and the two parameters are fitted by least
+    squares.  Its daily-total errors are the least correlated with the other members', which
+    is what an equal-weight combination gains from.
+    """
+    totals = cleaned_daily_totals(matrix, usable, settings)[-settings.ets_days :]
+    daily = np.expm1(airline_forecast(np.log1p(np.maximum(totals, 0.0)), horizon_days))
+    return _spread_by_profile(matrix, usable, daily, settings)
 
 
 def _lagged_features(

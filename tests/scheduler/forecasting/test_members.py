@@ -6,7 +6,13 @@ import numpy as np
 
 from scheduler.forecasting import MethodSettings
 from scheduler.forecasting.history import DayMatrix
-from scheduler.forecasting.methods import boosted_correction, recent_average, top_down
+from scheduler.forecasting.methods import (
+    airline_daily,
+    boosted_correction,
+    recent_average,
+    theta_daily,
+    top_down,
+)
 
 SLOTS = 48
 FIRST_MONDAY = dt.date(2024, 1, 1)
@@ -85,3 +91,20 @@ def test_boosted_correction_depends_on_the_days_before_the_origin_not_on_the_cal
     # then the training forecasts are cut at the same days before the origin, so the two
     # agree (cut at fixed calendar days, the dropped week moved every cut by a week)
     assert np.allclose(full, trimmed)
+
+
+def test_daily_model_members_follow_a_level_change_and_keep_a_closed_sunday_closed():
+    # given 20 weeks of Monday-Friday 4000 contacts, Saturday 400, Sunday closed, and then
+    # 3 weeks with everything 50% busier
+    week = np.array([4000.0, 4000.0, 4000.0, 4000.0, 4000.0, 400.0, np.nan])
+    daily = np.concatenate([np.tile(week, 20), np.tile(week * 1.5, 3)])
+    matrix = _matrix(daily, seed=5)
+    for member in (theta_daily, airline_daily):
+        # when
+        forecast = member(matrix, matrix.open_days, 14, MethodSettings()).sum(axis=1)
+        # then both the weekdays and the quiet Saturday move towards the new level
+        assert np.all(forecast[:5] > 4400.0), member.__name__
+        assert np.all(forecast[:5] < 6600.0), member.__name__
+        assert 440.0 < forecast[5] < 660.0, member.__name__
+        # and the closed Sunday gets (next to) nothing
+        assert forecast[6] < 5.0, member.__name__
