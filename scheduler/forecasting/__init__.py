@@ -14,10 +14,11 @@ Entry points:
 - :func:`day_matrix` / :func:`history_frame` -- history of any interval length on the planning
   grid.
 
-The default method is an equal-weight combination of a top-down forecast (Holt-Winters on daily
-totals times the weekday's intraday profile), the recent same-weekday average with outlier days
-dropped, and a gradient-boosted correction of that average, all fitted with the day-of-month
-rhythm divided out.  Public holidays and make-up working days come from the `holidays` library
+The default method is an equal-weight combination of five members: three daily-total models
+spread over the day by the weekday's intraday profile (Holt-Winters, Theta and the airline
+ARIMA, whose daily errors differ), the recent same-weekday average with outlier days dropped,
+and a gradient-boosted correction of that average, all fitted with the day-of-month rhythm
+divided out.  The intraday profiles are winsorised, so a one-off burst does not shape weeks.  Public holidays and make-up working days come from the `holidays` library
 (country a parameter, "CN" by default); planners' events carry a multiplicative uplift.
 """
 

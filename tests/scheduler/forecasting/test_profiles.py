@@ -6,7 +6,11 @@ import numpy as np
 
 from scheduler.forecasting import MethodSettings
 from scheduler.forecasting.history import DayMatrix
-from scheduler.forecasting.methods import intraday_profiles, profile_recency_weight
+from scheduler.forecasting.methods import (
+    intraday_profiles,
+    profile_recency_weight,
+    winsorised_shares,
+)
 
 SLOTS = 48
 FIRST_MONDAY = dt.date(2024, 1, 1)
@@ -114,3 +118,37 @@ def test_too_short_a_history_keeps_the_configured_recency_weight():
     settings = MethodSettings(profile_recency_weight=1.3)
     # when / then
     assert profile_recency_weight(matrix, matrix.open_days, 0, settings) == 1.3
+
+
+def test_a_one_off_burst_does_not_shape_the_interval_for_weeks():
+    # given 8 weeks of Poisson days, and one Monday with a burst of 100 extra contacts at 14:00
+    matrix, truth = _matrix(weeks=8, seed=5)
+    burst_day, burst_slot = 7 * 6, 28
+    matrix.volume[burst_day, burst_slot] += 100.0
+    usable = matrix.open_days
+    # when Monday's profile is its own shapes' mean (no pooling with the other weekdays)
+    alone = {"profile_pool_distance": 0.0, "profile_smoothing": 0.0}
+    plain = intraday_profiles(matrix, usable, MethodSettings(profile_clip_sigmas=0.0, **alone))
+    robust = intraday_profiles(matrix, usable, MethodSettings(**alone))
+    # then the plain mean carries the burst into every Monday; the winsorised one does not
+    assert plain[0][burst_slot] > 1.25 * truth[0][burst_slot]
+    assert abs(robust[0][burst_slot] - truth[0][burst_slot]) < 0.15 * truth[0][burst_slot]
+
+
+def test_winsorising_keeps_the_few_contacts_of_a_quiet_interval():
+    # given an interval whose days mostly have no contact (0.3 a day on average)
+    rng = np.random.default_rng(8)
+    days, slots = 8, 4
+    volume = np.column_stack(
+        [rng.poisson(0.3, days), rng.poisson(200.0, (days, slots - 1))]
+    ).astype(float)
+    totals = volume.sum(axis=1, keepdims=True)
+    shares = volume / totals
+    # when
+    clipped = winsorised_shares(shares, totals, 3.0)
+    # then its median of 0 does not clip the contacts it got: it is not forecast empty
+    assert np.median(volume[:, 0]) == 0.0
+    assert volume[:, 0].sum() > 0
+    assert np.allclose(clipped[:, 0], shares[:, 0])
+    # and with the clip turned off nothing changes anywhere
+    assert np.array_equal(winsorised_shares(shares, totals, 0.0), shares)
