@@ -18,8 +18,9 @@ The default method is an equal-weight combination of five members: three daily-t
 spread over the day by the weekday's intraday profile (Holt-Winters, Theta and the airline
 ARIMA, whose daily errors differ), the recent same-weekday average with outlier days dropped,
 and a gradient-boosted correction of that average, all fitted with the day-of-month rhythm
-divided out.  The intraday profiles are winsorised, so a one-off burst does not shape weeks.  Public holidays and make-up working days come from the `holidays` library
-(country a parameter, "CN" by default); planners' events carry a multiplicative uplift.
+divided out.  The intraday profiles are winsorised, so a one-off burst does not shape weeks.
+Public holidays and make-up working days come from the `holidays` library (country a
+parameter, "CN" by default); planners' events carry a multiplicative uplift.
 """
 
 from .adjustments import Adjustment, adjustments_apply
