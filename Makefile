@@ -41,8 +41,9 @@ checks: install
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
 pytest: install
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n $(PYTEST_WORKERS) -q
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal -q $(PYTEST_ARGS)
 
 test: lint typecheck checks pytest
 
