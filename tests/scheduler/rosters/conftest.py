@@ -112,7 +112,7 @@ def center(db: Any) -> Center:
     queue = Queue.objects.create(site=site, code="hz-hotline", name="Hotline", channel="voice")
     queue.skills.set([voice, mandarin])
     unit = PlanningUnit.objects.create(
-        code="hz", name="Hangzhou", site=site, time_limit_seconds=2, supervisor_coverage=False
+        code="hz", name="Hangzhou", site=site, time_limit_seconds=5, supervisor_coverage=False
     )
     unit.teams.add(team)
     monday = next_monday()
