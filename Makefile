@@ -43,7 +43,7 @@ checks: install
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 pytest: install
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal -q $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -n $(PYTEST_WORKERS) -q $(PYTEST_ARGS)
 
 test: lint typecheck checks pytest
 
